@@ -14,7 +14,7 @@ from backup_conformance.extract.alibaba_errors import (
 )
 from backup_conformance.extract.model import ErrorCode, Source
 
-ERRORS = Path(__file__).resolve().parents[1] / "fixtures" / "reference" / "errors"
+ERRORS = Path(__file__).resolve().parents[1] / "contracts" / "sources" / "vendor-common"
 POLARDB = "alibaba_common_client_error_codes_polardb_TRUNCATED.txt"
 DNS = "alibaba_common_error_codes_dns_page.txt"
 HBR = "alibaba_hbr_error_codes_TRUNCATED_excerpts.txt"

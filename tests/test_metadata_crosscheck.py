@@ -18,7 +18,7 @@ from backup_conformance.extract.page import Page
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "contracts" / "sources"
-METADATA = ROOT / "fixtures" / "reference" / "metadata" / "alibaba"
+METADATA = ROOT / "contracts" / "sources" / "metadata"
 FULL, STRIPPED = "apis_2024-06-24_full", "apis_2025-12-03_stripped"
 PAGES = [
     ("000_10d5ee10dc05d446.txt", "2017-09-08"),

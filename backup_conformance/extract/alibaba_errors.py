@@ -1,4 +1,4 @@
-"""Alibaba Cloud vendor-common error-code tables (``fixtures/reference/errors/alibaba_*.txt``).
+"""Alibaba Cloud vendor-common error-code tables (``contracts/sources/vendor-common/alibaba_*``).
 
 These pages are only pointed to by the operation pages ("visit the Service error codes"), so
 they feed the vendor-common layer of the contract. Two layouts occur: pipe rows (headers may

@@ -4,10 +4,10 @@ Alibaba Cloud (POP gateway, shared by HBR and DBS). Sources:
   [A1] help.aliyun.com/document_detail/48054.html (gateway common errors table):
        InvalidAccessKeyId.NotFound 400, InvalidTimeStamp.Format 400, InvalidTimeStamp.Expired
        400, SignatureNonceUsed 400, SignatureDoesNotMatch 400.
-  [A2] fixtures/reference/errors/alibaba_common_client_error_codes_polardb_TRUNCATED.txt
+  [A2] contracts/sources/vendor-common/alibaba_common_client_error_codes_polardb_TRUNCATED.txt
        (help.aliyun.com/en/polardb/client-error-codes): InvalidAccessKeyId.NotFound 404,
        IncompleteSignature 400, MissingParameter 400, IllegalTimestamp 400.
-  [A3] fixtures/reference/errors/alibaba_common_error_codes_dns_page.txt: InvalidAccessKeyId
+  [A3] contracts/sources/vendor-common/alibaba_common_error_codes_dns_page.txt: InvalidAccessKeyId
        .NotFound 400, SignatureDoesNotMatch 403, MissingParameter 400.
   [A4] Live responses quoted in public issues: aylei/aliyun-exporter#36 and
        XWJR-Ops/zabbix-RDS-monitor#9 ("HTTP Status: 404 Error:InvalidAccessKeyId.NotFound

@@ -1,0 +1,1 @@
+"""Sub-commands of the ``backup-conformance`` command line, one module each."""

@@ -1,0 +1,198 @@
+"""Load ``contracts/`` into typed, read-only objects shared by the mock, the checks and the suites.
+
+A ``Contract`` is one API: its OpenAPI document (page facts only), its facts sidecar and the
+vendor-common layer of its family. Strictness decides how much of the vendor-common layer a
+consumer applies: ``docs`` (the page alone), ``vendor`` (plus the layer; the default) and
+``strict`` (plus sensible expectations no document states, each labelled where it is used).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from backup_conformance.paths import contracts_dir
+
+STRICTNESS_LEVELS = ("docs", "vendor", "strict")
+
+
+class ContractError(Exception):
+    """The contracts folder is missing a file or holds one that does not parse."""
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """One request parameter: where it travels, its decoded-value schema, and its page line."""
+
+    name: str
+    location: str  # query | path | header | body
+    required: bool
+    schema: Mapping[str, Any]
+    wire: str  # "plain" | "json" (one JSON-encoded string on the wire)
+    source: str  # "page:line" or a vendor-common reference
+    layer: str = "page"  # "page" | "vendor-common"
+
+
+@dataclass(frozen=True)
+class Contract:
+    api_id: str
+    family: str  # alibaba-rpc | huawei-rest
+    service: str
+    version: str | None
+    page: str
+    openapi: Mapping[str, Any]
+    facts: Mapping[str, Any]
+    vendor_common: Mapping[str, Any] = field(repr=False)
+
+    @property
+    def method(self) -> str:
+        return self._path_item()[1].upper()
+
+    @property
+    def path(self) -> str:
+        return self._path_item()[0]
+
+    @property
+    def operation(self) -> Mapping[str, Any]:
+        path, method = self._path_item()
+        result: Mapping[str, Any] = self.openapi["paths"][path][method]
+        return result
+
+    @property
+    def action(self) -> str | None:
+        """The Alibaba RPC action name (None for REST APIs)."""
+        return self.facts.get("action")
+
+    @property
+    def parameters(self) -> tuple[ParameterSpec, ...]:
+        """Every documented request parameter, Huawei body fields included."""
+        specs = [_spec(p) for p in self.operation.get("parameters", [])]
+        body = self.operation.get("requestBody", {}).get("content", {}).get("application/json")
+        if body:
+            schema = body["schema"]
+            required = set(schema.get("required", []))
+            for name, prop in schema.get("properties", {}).items():
+                specs.append(ParameterSpec(name, "body", name in required, prop, "plain",
+                                           prop.get("x-source", "")))
+        return tuple(specs)
+
+    def parameter(self, name: str) -> ParameterSpec:
+        for spec in self.parameters:
+            if spec.name == name:
+                return spec
+        raise KeyError(f"{self.api_id} documents no parameter {name!r}")
+
+    @property
+    def responses(self) -> Mapping[str, Any]:
+        result: Mapping[str, Any] = self.operation["responses"]
+        return result
+
+    @property
+    def success_status(self) -> int:
+        """The documented 2xx status of a successful call."""
+        return min(int(s) for s in self.responses if s.startswith("2"))
+
+    @property
+    def documented_statuses(self) -> frozenset[int]:
+        """Statuses the page itself documents (responses, status-code and error-code tables)."""
+        return frozenset(int(s) for s in self.responses)
+
+    def response_schema(self, status: int) -> Mapping[str, Any] | None:
+        """The body schema the page documents for ``status`` (None: no body documented)."""
+        response = self.responses.get(str(status), {})
+        media = response.get("content", {}).get("application/json")
+        return media["schema"] if media else None
+
+    def response_has_no_body(self, status: int) -> bool:
+        return bool(self.responses.get(str(status), {}).get("x-empty-body"))
+
+    @property
+    def error_codes(self) -> list[Mapping[str, Any]]:
+        """The page's error-code table rows: status, code, message, x-source."""
+        return list(self.operation.get("x-error-codes", []))
+
+    @property
+    def anomalies(self) -> list[Mapping[str, Any]]:
+        return list(self.facts.get("anomalies", []))
+
+    @property
+    def examples(self) -> list[Mapping[str, Any]]:
+        return list(self.facts.get("examples", []))
+
+    def _path_item(self) -> tuple[str, str]:
+        ((path, item),) = self.openapi["paths"].items()
+        ((method, _),) = ((m, o) for m, o in item.items() if m in _METHODS)
+        return path, method
+
+
+_METHODS = {"get", "put", "post", "delete", "patch", "head", "options"}
+
+
+def _spec(raw: Mapping[str, Any]) -> ParameterSpec:
+    if "content" in raw:
+        schema, wire = raw["content"]["application/json"]["schema"], "json"
+    else:
+        schema, wire = raw["schema"], "plain"
+    return ParameterSpec(
+        name=raw["name"], location=raw["in"], required=bool(raw.get("required")),
+        schema=schema, wire=wire, source=raw.get("x-source", ""),
+        layer=raw.get("x-layer", "page"),
+    )
+
+
+class Catalogue(Mapping[str, Contract]):
+    """Every contract by API id, in a stable order."""
+
+    def __init__(self, contracts: Mapping[str, Contract], root: Path) -> None:
+        self._contracts = dict(sorted(contracts.items()))
+        self.root = root
+
+    def __getitem__(self, api_id: str) -> Contract:
+        try:
+            return self._contracts[api_id]
+        except KeyError:
+            raise KeyError(_unknown_api(api_id, self._contracts)) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._contracts)
+
+    def __len__(self) -> int:
+        return len(self._contracts)
+
+
+def _unknown_api(api_id: str, known: Mapping[str, Any]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(api_id, list(known), n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    return f"unknown API id {api_id!r}; valid: {', '.join(known)}.{hint}"
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ContractError(f"{path}: missing; run `backup-conformance extract`") from None
+    except json.JSONDecodeError as exc:
+        raise ContractError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+
+
+@cache
+def load_catalogue(root: Path | None = None) -> Catalogue:
+    """All contracts under ``root`` (default: the project's or the wheel's ``contracts/``)."""
+    base = root or contracts_dir()
+    index = _read_json(base / "catalogue.json")
+    contracts = {}
+    for entry in index["apis"]:
+        contracts[entry["api_id"]] = Contract(
+            api_id=entry["api_id"], family=entry["family"], service=entry["service"],
+            version=entry["version"], page=entry["page"],
+            openapi=_read_json(base / entry["openapi"]),
+            facts=_read_json(base / entry["facts"]),
+            vendor_common=_read_json(base / entry["vendor_common"]),
+        )
+    return Catalogue(contracts, base)

@@ -1,0 +1,113 @@
+"""The ``extract`` command: deterministic output, the drift gate, and clean errors on bad pages."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from backup_conformance.cli import main
+from backup_conformance.paths import contracts_dir
+
+SHARED_DOCS = Path(__file__).resolve().parents[1].parent / "shared" / "docs"
+
+
+@pytest.fixture
+def contracts_copy(tmp_path: Path) -> Path:
+    """A private copy of the committed contracts, so tests may write and break it."""
+    copy = tmp_path / "contracts"
+    shutil.copytree(contracts_dir(), copy)
+    return copy
+
+
+def test_committed_contracts_match_their_source_pages(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", "--check"]) == 0, capsys.readouterr().out
+
+
+@pytest.mark.skipif(not SHARED_DOCS.is_dir(), reason=f"{SHARED_DOCS} not beside this checkout")
+def test_committed_contracts_match_the_shared_reference_pages(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    pages = [str(p) for p in sorted(SHARED_DOCS.glob("*.txt"))]
+    assert len(pages) == 5
+    assert main(["extract", "--check", *pages]) == 0, capsys.readouterr().out
+
+
+def test_rerun_is_byte_identical(contracts_copy: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    sources = ["--sources", str(contracts_copy / "sources")]
+    assert main(["extract", "--out", str(first), *sources]) == 0
+    assert main(["extract", "--out", str(second), *sources]) == 0
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for rel in files:
+        assert (first / rel).read_bytes() == (second / rel).read_bytes(), rel
+
+
+def test_check_reports_a_changed_page_with_a_diff(
+    contracts_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = contracts_copy / "sources" / "001_3e6441a28d26c4fa.txt"
+    page.write_text(page.read_text().replace("ETnLKlblzczshOTUbOCz****", "TOKEN-123"))
+    args = ["extract", "--check", "--out", str(contracts_copy),
+            "--sources", str(contracts_copy / "sources")]
+    assert main(args) == 1
+    out = capsys.readouterr()
+    assert "changed: apis/dbs.StopBackupPlan.openapi.json" in out.out
+    added = [line for line in out.out.splitlines() if line.startswith("+ ")]
+    assert any('"value": "TOKEN-123"' in line for line in added)
+    assert "changed: sources/001_3e6441a28d26c4fa.txt" not in out.out  # sources came from --sources
+    assert "is stale" in out.err
+
+
+def test_check_reports_a_stale_extra_contract(
+    contracts_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (contracts_copy / "apis" / "old.Api.openapi.json").write_text("{}\n")
+    args = ["extract", "--check", "--out", str(contracts_copy),
+            "--sources", str(contracts_copy / "sources")]
+    assert main(args) == 1
+    assert "stale: apis/old.Api.openapi.json" in capsys.readouterr().out
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("mangle", "expected"),
+    [
+        (lambda t: t.replace("Request parameters", "Request knobs"), "Request parameters"),
+        (lambda t: "\n".join(t.splitlines()[:40]), "001_3e6441a28d26c4fa.txt:"),
+        (lambda t: "Some unrelated page\n\nNothing here.\n", "txt:1: expected an Alibaba"),
+    ],
+    ids=["missing-section", "cut-short", "unknown-layout"],
+)
+def test_a_malformed_page_exits_2_naming_the_file_and_writes_nothing(
+    contracts_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    mangle: object, expected: str,
+) -> None:
+    bad = tmp_path / "001_3e6441a28d26c4fa.txt"
+    bad.write_text(mangle((contracts_copy / "sources" / bad.name).read_text()))  # type: ignore[operator]
+    before = _snapshot(contracts_copy)
+    args = ["extract", str(bad), "--out", str(contracts_copy),
+            "--sources", str(contracts_copy / "sources")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: 001_3e6441a28d26c4fa.txt:"), err
+    assert expected in err
+    assert "Traceback" not in err
+    assert _snapshot(contracts_copy) == before
+
+
+def test_a_missing_page_file_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", "--check", "no/such/page.txt"]) == 2
+    assert "no/such/page.txt: no such page file" in capsys.readouterr().err
+
+
+def test_an_unknown_flag_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["extract", "--chek"])
+    assert exit_info.value.code == 2
+    assert "unrecognized arguments: --chek" in capsys.readouterr().err
