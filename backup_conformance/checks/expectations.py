@@ -1,0 +1,107 @@
+"""What the documents let a response be, per API and strictness, each with its source.
+
+This is the single place where page facts and the vendor-common layer are combined, so every
+check applies the same reading of the documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from backup_conformance.checks.registry import layers_for
+from backup_conformance.contracts import Contract
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """A set of allowed values and the documents behind it."""
+
+    values: frozenset[Any]
+    source: str
+
+
+def vendor_level(strictness: str) -> bool:
+    return "vendor-common" in layers_for(strictness)
+
+
+def success_statuses(contract: Contract, strictness: str) -> Allowed:
+    """The page's 2xx; at 'vendor' also a status the appendix gives this method (ANOMALIES.md)."""
+    status = contract.success_status
+    response = contract.responses[str(status)]
+    values = {status}
+    sources = [response.get("x-source", contract.page)]
+    if strictness == "vendor":
+        for conflict in contract.vendor_common.get("page_conflicts", []):
+            if conflict["api_id"] == contract.api_id:
+                values.update(conflict["accept_at_vendor"])
+                sources.append(conflict["sources"][-1])
+    return Allowed(frozenset(values), ", ".join(sources))
+
+
+def rejection_statuses(contract: Contract, strictness: str) -> Allowed | None:
+    """The closed set of 4xx statuses documented for this API, or None when no document closes
+    it (then any 4xx is a documented rejection).
+
+    A page's status-code table enumerates its abnormal statuses; an Alibaba error-code table
+    does not (it points to the service's full list), so it never closes the set.
+    """
+    page = {s["status"]: s["x-source"] for s in contract.operation.get("x-status-codes", [])
+            if s["kind"] == "abnormal" and 400 <= s["status"] < 500}
+    if page:
+        return Allowed(frozenset(page), f"{contract.page} status codes ({_lines(page)})")
+    if vendor_level(strictness):
+        table = contract.vendor_common.get("status_codes", {}).get(contract.service, [])
+        codes = {r["status"]: r["source"] for r in table if 400 <= r["status"] < 500}
+        if codes:
+            return Allowed(frozenset(codes), f"vendor status codes ({_lines(codes)})")
+    return None
+
+
+def _lines(rows: Mapping[int, str]) -> str:
+    first = sorted(rows.items())
+    file = first[0][1].rsplit(":", 1)[0]
+    return f"{file}:{min(int(s.rsplit(':', 1)[1]) for _, s in first)}ff"
+
+
+def error_envelope(contract: Contract) -> tuple[Mapping[str, Any], str]:
+    """The vendor's error body schema and its source."""
+    common = contract.vendor_common
+    if contract.family == "alibaba-rpc":
+        envelope = common["error_envelope"]
+        return envelope["schema"], envelope["source"]
+    envelope = common["error_envelope"]
+    sources = ", ".join(f["source"] for f in envelope["fields"])
+    return envelope["schema"], sources
+
+
+def error_code_of(contract: Contract, body: Any) -> str | None:
+    if not isinstance(body, dict):
+        return None
+    key = "Code" if contract.family == "alibaba-rpc" else "error_code"
+    code = body.get(key)
+    return code if isinstance(code, str) else None
+
+
+def documented_codes(contract: Contract, status: int, strictness: str) -> Allowed | None:
+    """Error codes documented for ``status`` by tables that are complete, or None.
+
+    A table cut short proves nothing about a code it lacks, so only complete tables close the
+    set at 'vendor'; at 'strict' every table counts.
+    """
+    if not vendor_level(strictness):
+        return None
+    common = contract.vendor_common
+    complete = {t["file"]: t["complete"] for t in common.get("error_tables", [])}
+    rows = common.get("error_codes", [])
+    if isinstance(rows, dict):
+        rows = rows.get(contract.service, [])
+    rows = rows + [{**e, "source": e["x-source"]} for e in contract.error_codes]
+    usable = [r for r in rows if r.get("status") == status and (
+        strictness == "strict" or complete.get(r["source"].rsplit(":", 1)[0], False)
+    )]
+    if not usable:
+        return None
+    codes = frozenset(r["code"] for r in usable)
+    return Allowed(codes, ", ".join(sorted({r["source"].rsplit(":", 1)[0] for r in usable})))

@@ -1,0 +1,78 @@
+"""Each check fails on a response that breaks its documented point and passes on conforming ones.
+
+Cases are data (``tests/data/checks/cases.json``): API, case kind, strictness, the response, and
+exactly which checks must fail.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backup_conformance.checks import (
+    Case,
+    CheckFailure,
+    CheckFailures,
+    Observed,
+    check,
+    failures,
+    judge,
+    registered,
+)
+from backup_conformance.contracts import load_catalogue
+
+CASES = json.loads((Path(__file__).parent / "data" / "checks" / "cases.json").read_text())
+CATALOGUE = load_catalogue()
+
+
+def _observed(case: dict[str, Any]) -> Observed:
+    body = case["raw_body"].encode() if "raw_body" in case else json.dumps(case["body"]).encode()
+    return Observed(case["status"], case["headers"], body)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["description"] for c in CASES])
+def test_check_verdicts(case: dict[str, Any]) -> None:
+    subject = Case(CATALOGUE[case["api"]], case["kind"], case["strictness"])
+    found = failures(subject, _observed(case))
+    assert sorted(f.check for f in found) == sorted(case["fails"]), [f.render() for f in found]
+
+
+def test_every_registered_check_has_a_case_that_makes_it_fail() -> None:
+    failing = {name for case in CASES for name in case["fails"]}
+    assert set(registered()) <= failing, set(registered()) - failing
+
+
+def test_a_failure_names_received_documented_and_the_page_line() -> None:
+    subject = Case(CATALOGUE["gaussdbfornosql.DeleteBackup"], "positive", "docs")
+    with pytest.raises(CheckFailure) as info:
+        judge(subject, Observed(200, {"X-Request-Id": "r"}, b'{"job_id": "x"}'),
+              repro="curl -X DELETE http://127.0.0.1/v3/p/backups/b")
+    text = str(info.value)
+    assert text.splitlines() == [
+        "[success-status] Undocumented status for a valid request",
+        'Received: 200 {"job_id": "x"}',
+        "Documented: [202]",
+        "Source: 004_635508fb7d817dd1.txt:57 (page)",
+        "Reproduce: curl -X DELETE http://127.0.0.1/v3/p/backups/b",
+    ]
+    assert info.value.api_id == "gaussdbfornosql.DeleteBackup"
+
+
+def test_several_failures_are_all_reported() -> None:
+    subject = Case(CATALOGUE["hbr.CancelBackupJob"], "negative", "vendor")
+    with pytest.raises(CheckFailures) as info:
+        judge(subject, Observed(500, {"Content-Type": "text/html"}, b"<html/>"))
+    assert {f.check for f in info.value.failures} >= {"rejects-invalid", "error-envelope"}
+
+
+def test_a_duplicate_check_name_is_refused() -> None:
+    with pytest.raises(ValueError, match="'success-status' is already registered by"):
+        check("success-status", title="again", layer="page")(lambda case, observed: None)
+
+
+def test_an_unknown_case_kind_lists_the_valid_ones() -> None:
+    with pytest.raises(ValueError, match="valid: positive, negative, business-error"):
+        Case(CATALOGUE["hbr.CancelBackupJob"], "positiv")
