@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from backup_conformance.commands import extract as extract_command
+from backup_conformance.commands import mock as mock_command
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -22,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     extract_command.register(commands)
+    mock_command.register(commands)
     return parser
 
 

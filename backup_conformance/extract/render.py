@@ -66,9 +66,12 @@ def render_anomalies(ops: list[Operation], cross_document: list[dict[str, Any]])
             out += [f"- **{a.id}** (lines {lines}): {a.summary}", f"  - Contract: {a.choice}"]
         out.append("")
     out += ["## Page against vendor appendix", ""]
-    for a in cross_document or []:
-        out += [f"- **{a['api_id']}: {a['id']}** ({', '.join(a['sources'])}): {a['summary']}",
-                f"  - Contract: {a['choice']}"]
+    for conflict in cross_document:
+        out += [
+            f"- **{conflict['api_id']}: {conflict['id']}** ({', '.join(conflict['sources'])}): "
+            f"{conflict['summary']}",
+            f"  - Contract: {conflict['choice']}",
+        ]
     if not cross_document:
         out.append("None found.")
     return "\n".join(out).rstrip("\n") + "\n"

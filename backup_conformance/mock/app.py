@@ -1,0 +1,181 @@
+"""``MockApp``: the WSGI application serving the five APIs and ``/_states``.
+
+One request goes: read (never trusting bytes) -> route -> injected faults -> auth -> contract
+validation -> behaviour -> vendor envelope -> record. Any failure inside the mock itself is
+logged and answered with the vendor's internal-error envelope, never a bare traceback; client
+input alone is always answered with a 2xx or 4xx.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import traceback
+from collections.abc import Iterable
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from backup_conformance.contracts import Catalogue, Contract, load_catalogue
+from backup_conformance.mock.auth import AcceptAll, Authenticator
+from backup_conformance.mock.codes import ErrorCodes, VendorError
+from backup_conformance.mock.envelopes import (
+    ALIBABA,
+    error_response,
+    json_response,
+    new_request_id,
+    success_response,
+)
+from backup_conformance.mock.faults import FaultInjector
+from backup_conformance.mock.operations import HANDLERS
+from backup_conformance.mock.params import Inbound, read_request
+from backup_conformance.mock.provider_states import ProviderStates, StateError
+from backup_conformance.mock.recorder import Recorder
+from backup_conformance.mock.routing import Router, RoutingError
+from backup_conformance.mock.state import World
+from backup_conformance.mock.validation import RequestValidator, Violation
+
+STATES_PATH = "/_states"
+
+
+class MockApp:
+    """The reference mock. ``states`` serves provider states in-process too.
+
+    ``authenticator`` defaults to accepting everything: embedded use (the pytest fixture)
+    exercises behaviour; the ``mock`` command picks verification from the environment.
+    ``strict`` rejects tolerated violations (undocumented extra parameters) and names the rule
+    and page line in every validation error message.
+    """
+
+    def __init__(
+        self,
+        catalogue: Catalogue | None = None,
+        *,
+        authenticator: Authenticator | None = None,
+        strict: bool = False,
+        faults: FaultInjector | None = None,
+        recorder: Recorder | None = None,
+    ) -> None:
+        self.catalogue = catalogue if catalogue is not None else load_catalogue()
+        self.authenticator: Authenticator = authenticator or AcceptAll()
+        self.strict = strict
+        self.faults = faults or FaultInjector()
+        self.recorder = recorder or Recorder()
+        self.world = World()
+        self.states = ProviderStates(self.world)
+        self.router = Router(self.catalogue)
+        self._validators = {c.api_id: RequestValidator(c) for c in self.catalogue.values()}
+        self._errors = {c.api_id: ErrorCodes.of(c) for c in self.catalogue.values()}
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        request = Request(environ)
+        try:
+            is_states = request.path == STATES_PATH
+            response = self._states(request) if is_states else self._api(request)
+        except Exception:  # a mock bug: say so on stderr, answer in the vendor's shape
+            traceback.print_exc(file=sys.stderr)
+            response = self._internal_error(request)
+        return response(environ, start_response)
+
+    # --- provider states -------------------------------------------------------------------
+    def _states(self, request: Request) -> Response:
+        if request.method == "GET":
+            return json_response(200, {"states": self.states.names})
+        if request.method != "POST":
+            return json_response(405, {"error": "use POST (or GET to list the states)"},
+                                 {"Allow": "GET, POST"})
+        try:
+            payload = json.loads(request.get_data(cache=False)[: 1 << 16] or b"null")
+        except ValueError:
+            return json_response(400, {"error": "the body must be JSON"})
+        try:
+            return json_response(200, self.states.handle(payload))
+        except StateError as exc:
+            return json_response(400, {"error": str(exc), **exc.extra})
+
+    # --- the five APIs ---------------------------------------------------------------------
+    def _api(self, request: Request) -> Response:
+        inbound = read_request(request)
+        family = Router.family_of(inbound.path)
+        request_id = new_request_id(family)
+        try:
+            route = self.router.route(inbound)
+        except RoutingError as exc:
+            violation = Violation(exc.rule, None, exc.error.source, exc.detail)
+            response = error_response(exc.family, exc.error, request_id)
+            self._record(inbound, None, response.status_code, [violation])
+            return response
+        contract = route.contract
+        errors = self._errors[contract.api_id]
+        decision = self.faults.decide(contract.api_id)
+        if decision.latency_ms:
+            time.sleep(decision.latency_ms / 1000)
+        if decision.kind:
+            response = self._fault(contract, errors, decision.kind, decision.status, request_id)
+            self._record(inbound, contract, response.status_code, [], fault=decision.kind)
+            return response
+        verdict = self.authenticator.check(inbound.signable(), family)
+        if not verdict.ok:
+            error = VendorError(verdict.code or "Unauthorized", verdict.status, verdict.message,
+                                "backup_conformance.signing")
+            violation = Violation("auth", None, "vendor-common authentication", verdict.message)
+            response = error_response(family, error, request_id, product=contract.service)
+            self._record(inbound, contract, response.status_code, [violation])
+            return response
+        checked = self._validators[contract.api_id].check(inbound, route.path_params)
+        rejecting = checked.rejecting or (list(checked.violations) if self.strict else [])
+        if rejecting:
+            first = rejecting[0]
+            error = errors.get(first.situation, parameter=first.parameter)
+            if self.strict:
+                error = error.with_detail(f"[{first.citation()}]")
+            response = error_response(family, error, request_id, product=contract.service)
+            self._record(inbound, contract, response.status_code, checked.violations)
+            return response
+        outcome = HANDLERS[contract.api_id](self.world, checked.values, route.path_params,
+                                            contract.success_status)
+        if outcome.error:
+            error = errors.get(outcome.error, parameter=outcome.parameter)
+            if outcome.detail:
+                error = error.with_detail(outcome.detail)
+            response = error_response(family, error, request_id, product=contract.service)
+        else:
+            response = success_response(family, outcome.status, outcome.body, request_id)
+        self._record(inbound, contract, response.status_code, checked.violations)
+        return response
+
+    def _fault(self, contract: Contract, errors: ErrorCodes, kind: str, status: int,
+               request_id: str) -> Response:
+        if kind == "throttle":
+            error = errors.get("throttled")
+            # Retry-After: the generic HTTP convention (RFC 9110 §10.2.3); no vendor page
+            # documents a throttling header for these APIs.
+            return error_response(contract.family, error, request_id, product=contract.service,
+                                  extra_headers={"Retry-After": "1"})
+        situation = "unavailable" if status == 503 and contract.family == ALIBABA else \
+            "internal-error"
+        error = errors.get(situation)
+        error = VendorError(error.code, status, error.message, error.source)
+        return error_response(contract.family, error, request_id, product=contract.service)
+
+    def _internal_error(self, request: Request) -> Response:
+        family = Router.family_of(request.path)
+        errors = self.router.errors(family)
+        try:
+            error = errors.get("internal-error")
+        except KeyError:
+            error = VendorError("InternalError", 500, "Internal error.", "mock")
+        return error_response(family, error, new_request_id(family))
+
+    def _record(self, inbound: Inbound, contract: Contract | None, status: int,
+                violations: list[Violation], *, fault: str | None = None) -> None:
+        self.recorder.record(
+            api_id=contract.api_id if contract else None,
+            method=inbound.method,
+            uri=inbound.raw_uri,
+            headers=inbound.header_pairs,
+            status=status,
+            violations=[v.as_record() for v in violations],
+            fault=fault,
+        )

@@ -1,0 +1,133 @@
+"""Which vendor error (code, HTTP status, message) the mock answers in each situation.
+
+The mock never hard-codes an error code where the contracts hold one: ``error_choices.json``
+names candidate codes per situation, and :class:`ErrorCodes` takes the first candidate found in
+the contract's own error table or in its vendor-common layer, with that row's status and
+message. Only when no table holds a candidate does the JSON's ``fallback`` apply, and each
+fallback says where its code and status come from.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from backup_conformance.contracts import Contract
+
+_CHOICES = Path(__file__).with_name("error_choices.json")
+_PLACEHOLDERS = ('"<parameter name>"', '""', "%s")
+
+
+@dataclass(frozen=True)
+class VendorError:
+    """One vendor error as sent on the wire, with where the code and status were found."""
+
+    code: str
+    status: int
+    message: str
+    source: str
+
+    def with_parameter(self, name: str | None) -> VendorError:
+        """Fill the table message's parameter placeholder (``""``, ``<parameter name>``, %s);
+        with no name, drop the placeholder rather than show it."""
+        message = self.message
+        for placeholder in _PLACEHOLDERS:
+            if placeholder in message:
+                if name is None:
+                    message = message.replace(f" {placeholder}", "", 1)
+                else:
+                    quoted = f'"{name}"' if placeholder != "%s" else name
+                    message = message.replace(placeholder, quoted, 1)
+                break
+        return VendorError(self.code, self.status, message, self.source)
+
+    def with_detail(self, detail: str) -> VendorError:
+        return VendorError(self.code, self.status, f"{self.message} {detail}".strip(), self.source)
+
+
+@cache
+def _choices() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(_CHOICES.read_text(encoding="utf-8"))
+    return data
+
+
+class ErrorCodes:
+    """Error look-up for one API (its page rows first, then its vendor-common rows), or for a
+    whole family before any API is known (``service=None``: vendor-common rows only)."""
+
+    def __init__(self, family: str, service: str | None, rows: Iterable[Mapping[str, Any]]):
+        self.family = family
+        self.service = service
+        self._rows = list(rows)
+
+    @classmethod
+    def of(cls, contract: Contract) -> ErrorCodes:
+        return cls(contract.family, contract.service, _rows(contract))
+
+    @classmethod
+    def of_family(cls, family: str, vendor_common: Mapping[str, Any]) -> ErrorCodes:
+        table = vendor_common.get("error_codes", [])
+        rows = table if isinstance(table, list) else []
+        return cls(family, None, rows)
+
+    def get(self, situation: str, *, parameter: str | None = None) -> VendorError:
+        """The error for ``situation`` (e.g. ``missing-parameter``, ``not-found``)."""
+        entry = self._entry(situation)
+        error = self._from_tables(entry) or _fallback(entry, situation)
+        return error.with_parameter(parameter)
+
+    def _entry(self, situation: str) -> Mapping[str, Any]:
+        choices = _choices()[self.family]
+        if self.family == "alibaba-rpc":
+            entry = choices.get(f"{self.service}.{situation}") or choices.get(situation)
+        else:
+            entry = choices.get(self.service or "", {}).get(situation)
+            entry = entry or choices["gateway"].get(situation)
+        if entry is None:
+            raise KeyError(f"error_choices.json has no {situation!r} for {self.family} "
+                           f"{self.service or '(gateway)'}")
+        result: Mapping[str, Any] = entry
+        return result
+
+    def _from_tables(self, entry: Mapping[str, Any]) -> VendorError | None:
+        prefer: list[str] = list(entry.get("prefer", []))
+        for code in entry.get("codes", []):
+            rows = [r for r in self._rows if r.get("code") == code]
+            if not rows:
+                continue
+            rows.sort(key=lambda r: _rank(str(r.get("source", "")), prefer))
+            row = rows[0]
+            status = row.get("status") or entry.get("status")
+            if status is None:
+                continue
+            return VendorError(code, int(status), str(row.get("message") or code),
+                               str(row.get("source", "")))
+        return None
+
+
+def _fallback(entry: Mapping[str, Any], situation: str) -> VendorError:
+    fb = entry.get("fallback")
+    if not fb:
+        raise KeyError(f"error_choices.json: {situation!r} has no fallback")
+    return VendorError(fb["code"], int(fb["status"]), fb["message"], fb["source"])
+
+
+def _rank(source: str, prefer: list[str]) -> int:
+    for index, name in enumerate(prefer):
+        if source.startswith(name) or f"/{name}" in source:
+            return index
+    return len(prefer)
+
+
+def _rows(contract: Contract) -> Iterable[Mapping[str, Any]]:
+    for row in contract.error_codes:
+        yield {"code": row.get("code"), "status": row.get("status"),
+               "message": row.get("message"), "source": row.get("x-source", "")}
+    table = contract.vendor_common.get("error_codes", [])
+    if isinstance(table, Mapping):
+        table = table.get(contract.service, [])
+    yield from table

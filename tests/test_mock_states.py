@@ -1,0 +1,119 @@
+"""Provider states (DESIGN.md §4): exact keys, teardown, unknown names, in-process use."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from backup_conformance.contracts import load_catalogue
+from backup_conformance.mock import STATES, MockApp, MockServer, StateError
+
+CATALOGUE = load_catalogue()
+T = 10
+KEYS = {
+    "hbr: a running backup job": {"JobId", "VaultId"},
+    "dbs: a running backup plan": {"BackupPlanId"},
+    "vbs: a shared backup": {"project_id", "backup_id", "sharing_ids"},
+    "hbr: backup clients with resources": {"ClientIds"},
+    "gaussdbfornosql: a manual backup": {"project_id", "backup_id"},
+}
+ID_SHAPES = {
+    "JobId": r"j-[a-z0-9]{20}", "VaultId": r"v-[a-z0-9]{20}", "BackupPlanId": r"dbs[a-z0-9]+",
+    "project_id": r"[0-9a-f]{32}",
+}
+
+
+@pytest.fixture(scope="module")
+def app() -> MockApp:
+    return MockApp(CATALOGUE)
+
+
+@pytest.fixture(scope="module")
+def url(app: MockApp) -> Iterator[str]:
+    with MockServer(app) as server:
+        yield server.url + "/_states"
+
+
+def test_the_design_table_and_the_mock_agree() -> None:
+    assert set(STATES) == set(KEYS)
+
+
+@pytest.mark.parametrize("name", list(KEYS))
+def test_setup_returns_exactly_the_documented_keys_and_teardown_undoes_it(
+    url: str, app: MockApp, name: str
+) -> None:
+    response = requests.post(url, json={"state": name, "params": {}, "action": "setup"},
+                             timeout=T)
+    assert response.status_code == 200
+    values = response.json()
+    assert set(values) == KEYS[name]
+    for key, pattern in ID_SHAPES.items():
+        if key in values:
+            assert re.fullmatch(pattern, values[key]), (key, values[key])
+    before = _size(app)
+    down = requests.post(url, json={"state": name, "params": values, "action": "teardown"},
+                         timeout=T)
+    assert (down.status_code, down.json()) == (200, {})
+    assert _size(app) == before - 1
+    again = requests.post(url, json={"state": name, "params": values, "action": "teardown"},
+                          timeout=T)
+    assert again.status_code == 200  # teardown is idempotent
+
+
+def _size(app: MockApp) -> int:
+    world = app.world
+    clients = 1 if world.clients else 0  # one state = a group of clients
+    return (len(world.jobs) + len(world.plans) + len(world.backups) + clients
+            + len(world.manual_backups))
+
+
+def test_counts_shape_lists(url: str) -> None:
+    shared = requests.post(url, json={"state": "vbs: a shared backup", "params": {"count": 4}},
+                           timeout=T).json()
+    assert len(set(shared["sharing_ids"])) == 4
+    clients = requests.post(url, json={"state": "hbr: backup clients with resources",
+                                       "params": {"count": 5}}, timeout=T).json()
+    assert len(clients["ClientIds"]) == 5
+    assert all(re.fullmatch(r"c-[a-z0-9]{20}", c) for c in clients["ClientIds"])
+    bad = requests.post(url, json={"state": "vbs: a shared backup", "params": {"count": 0}},
+                        timeout=T)
+    assert bad.status_code == 400 and "count" in bad.json()["error"]
+
+
+def test_geminidb_backup_ids_look_like_the_page(url: str) -> None:
+    backup = requests.post(url, json={"state": "gaussdbfornosql: a manual backup"},
+                           timeout=T).json()
+    assert re.fullmatch(r"[0-9a-f]{32}br06", backup["backup_id"])  # 004:69
+
+
+def test_unknown_state_lists_valid_names_and_the_nearest(url: str) -> None:
+    response = requests.post(url, json={"state": "hbr: a running job"}, timeout=T)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["valid"] == list(KEYS)
+    assert body["did_you_mean"] == "hbr: a running backup job"
+    assert "Did you mean" in body["error"]
+
+
+def test_bad_action_is_400(url: str) -> None:
+    response = requests.post(url, json={"state": "dbs: a running backup plan",
+                                        "action": "destroy"}, timeout=T)
+    assert response.status_code == 400
+
+
+def test_states_work_in_process(app: MockApp) -> None:
+    values = app.states.setup("dbs: a running backup plan")
+    assert values["BackupPlanId"] in app.world.plans
+    app.states.teardown("dbs: a running backup plan", values)
+    assert values["BackupPlanId"] not in app.world.plans
+    with pytest.raises(StateError, match="Did you mean"):
+        app.states.setup("dbs: a running backup plans")
+
+
+def test_nothing_is_seeded() -> None:
+    world = MockApp(CATALOGUE).world
+    assert not (world.jobs or world.plans or world.backups or world.clients
+                or world.manual_backups)
