@@ -48,7 +48,7 @@ from .rpc_v1 import (
 )
 from .verdict import DEFAULT_MAX_SKEW, OK, NonceCache, Verdict
 
-__all__ = [  # noqa: RUF022 - grouped by purpose, not sorted
+__all__ = [
     # common types
     "SignableRequest",
     "Verdict",
