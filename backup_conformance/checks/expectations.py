@@ -103,5 +103,8 @@ def documented_codes(contract: Contract, status: int, strictness: str) -> Allowe
     )]
     if not usable:
         return None
-    codes = frozenset(r["code"] for r in usable)
-    return Allowed(codes, ", ".join(sorted({r["source"].rsplit(":", 1)[0] for r in usable})))
+    gateway = common.get("gateway_error_codes", {})
+    codes = frozenset(r["code"] for r in usable) | frozenset(
+        r["code"] for r in gateway.get("codes", []) if r["status"] == status)
+    files = sorted({r["source"].rsplit(":", 1)[0] for r in usable})
+    return Allowed(codes, ", ".join(files + (["API Gateway error codes"] if gateway else [])))

@@ -1,0 +1,131 @@
+"""One conformance run: the target, its client, the resource ledger and the judge, free of pytest.
+
+The pytest plugin builds a ``Run`` from the command-line options and hands it to the suites;
+everything here is plain Python so it can be tested and reused without pytest.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from backup_conformance.checks import Case, CheckFailure, Observed, judge
+from backup_conformance.contracts import Catalogue, Contract
+from backup_conformance.embedded import EmbeddedMock
+from backup_conformance.targets import (
+    Exchange,
+    ResourceLedger,
+    SafetyGuard,
+    TargetClient,
+    TargetUnreachable,
+    load_profile,
+    profile_from_options,
+    provider_from_profile,
+)
+from backup_conformance.targets.profile import Profile
+
+
+@dataclass
+class RunOptions:
+    target_url: str | None = None
+    state_url: str | None = None
+    target_profile: Path | None = None
+    strictness: str = "vendor"
+    api_ids: tuple[str, ...] = ()
+    mock_options: Mapping[str, Any] = field(default_factory=dict)
+
+
+class NotRunnable(Exception):
+    """A test cannot run against this target (no credentials, no way to obtain a resource)."""
+
+
+class Run:
+    """Everything a suite needs to send requests and judge the answers."""
+
+    def __init__(self, options: RunOptions, catalogue: Catalogue) -> None:
+        self.options = options
+        self.strictness = options.strictness
+        self.catalogue = catalogue
+        self.embedded: EmbeddedMock | None = None
+        if options.target_profile:
+            profile = load_profile(options.target_profile)
+        elif options.target_url:
+            profile = profile_from_options(options.target_url, options.state_url, os.environ)
+        else:
+            self.embedded = EmbeddedMock(_mock_app(options.mock_options)).start()
+            profile = self.embedded.profile()
+        self.profile: Profile = profile
+        self.description = (f"embedded reference mock at {self.embedded.url}" if self.embedded
+                            else ", ".join(sorted({s.base_url for s in profile.services.values()})))
+        provider = self.embedded.provider() if self.embedded else provider_from_profile(profile)
+        self.ledger: ResourceLedger | None = ResourceLedger(provider) if provider else None
+        owned = self.ledger.owns if self.ledger else None
+        self.client = TargetClient(profile, guard=SafetyGuard.from_profile(profile, owned=owned))
+
+    def probe(self) -> None:
+        """Fail once, clearly, when a service cannot be reached at all (no per-test noise)."""
+        for service in self.profile.services.values():
+            try:
+                requests.get(service.base_url, timeout=(service.timeout.connect, 5),
+                             allow_redirects=False)
+            except requests.ConnectionError as exc:
+                raise TargetUnreachable(
+                    f"{service.name}: cannot connect to {service.base_url} "
+                    f"({type(exc).__name__})"
+                ) from None
+            except requests.Timeout:
+                raise TargetUnreachable(
+                    f"{service.name}: {service.base_url} did not answer within "
+                    f"{service.timeout.connect}s"
+                ) from None
+
+    def obtain(self, state: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """A live resource for one test, recorded in the ledger for teardown."""
+        if self.ledger is None:
+            raise NotRunnable(
+                f"needs the provider state {state!r}, but the target has no way to obtain "
+                "resources (give --state-url, or a [provider] table in the profile)"
+            )
+        return self.ledger.obtain(state, params)
+
+    def send(self, contract: Contract, params: Mapping[str, Any], **kwargs: Any) -> Exchange:
+        return self.client.call(contract, params, **kwargs)
+
+    def judge(self, contract: Contract, kind: str, exchange: Exchange,
+              only: tuple[str, ...] | None = None) -> Observed:
+        """Apply every active check to ``exchange``; raise on the first broken point(s)."""
+        observed = observe(exchange)
+        judge(Case(contract, kind, self.strictness), observed, repro=exchange.curl(), only=only)
+        return observed
+
+    def close(self) -> list[str]:
+        failures = self.ledger.teardown_all() if self.ledger else []
+        self.client.close()
+        if self.embedded:
+            self.embedded.stop()
+        return failures
+
+
+def observe(exchange: Exchange) -> Observed:
+    """The response of ``exchange`` as checks see it; a broken answer is a failure here."""
+    response = exchange.response
+    if response is None:
+        raise NotRunnable("dry run: the request was printed, not sent")
+    if exchange.failure:
+        raise CheckFailure(
+            "target-response", "The target's answer could not be read whole",
+            received=exchange.failure, documented="a complete HTTP response",
+            source="HTTP/1.1", layer="page", api_id=exchange.api_id, repro=exchange.curl(),
+        )
+    return Observed(response.status, dict(response.headers), response.body)
+
+
+def _mock_app(options: Mapping[str, Any]) -> Any:
+    from backup_conformance.mock import MockApp
+
+    return MockApp(**options)

@@ -1,0 +1,293 @@
+"""The official SDKs, unchanged, against the reference mock with signatures VERIFIED.
+
+Why: the mock is the SDK teams' CI gate (DESIGN.md §3, §5). If a stock client, configured only
+with an endpoint override and credentials, cannot sign, reach, parse or map errors from the
+mock, the gate is useless to them. Every call here is bounded (5 s timeouts), goes to
+127.0.0.1 only, and runs with proxies disabled.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, ClassVar
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+# What tea-openapi 0.4.x raises for a 4xx: ClientException, a darabonba ResponseException and so
+# a Tea TeaException; status_code, code and request_id come from the mock's error envelope.
+from alibabacloud_tea_openapi.exceptions import ClientException
+from huaweicloudsdkcore.auth.credentials import BasicCredentials
+from huaweicloudsdkcore.client import Client, ClientBuilder
+from huaweicloudsdkcore.http.http_config import HttpConfig
+from huaweicloudsdkcore.sdk_response import SdkResponse
+
+from backup_conformance.contracts import load_catalogue
+from backup_conformance.mock import Credentials, MockApp, MockServer, Recorder, Verifying
+from backup_conformance.mock.codes import ErrorCodes, VendorError
+
+CATALOGUE = load_catalogue()
+ALI_AK, ALI_SECRET = "LTAI-sdk-test-ak", "alibaba-sdk-secret"
+HW_AK, HW_SK = "HWSDKTESTAK0000000001", "huawei-sdk-secret"
+HW_PROJECT = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+ENV = {
+    "ALIBABA_CLOUD_ACCESS_KEY_ID": ALI_AK,
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET": ALI_SECRET,
+    "HUAWEICLOUD_SDK_AK": HW_AK,
+    "HUAWEICLOUD_SDK_SK": HW_SK,
+    "HUAWEICLOUD_SDK_PROJECT_ID": HW_PROJECT,
+}
+TIMEOUT_MS = 5000
+PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
+
+
+def _documented(api_id: str, situation: str) -> VendorError:
+    """The error the mock documents for ``situation`` (error_choices.json + contract tables)."""
+    return ErrorCodes.of(CATALOGUE[api_id]).get(situation)
+
+
+@contextmanager
+def _conformant(server: MockServer) -> Iterator[None]:
+    """What the CI gate checks: the SDK's requests broke no rule of the contract."""
+    before = server.app.recorder.nonconformant
+    yield
+    assert server.app.recorder.nonconformant == before, server.app.recorder.summary()
+
+
+@pytest.fixture(scope="module")
+def record(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("sdks") / "requests.jsonl"
+
+
+@pytest.fixture(scope="module")
+def mock(record: Path) -> Iterator[MockServer]:
+    app = MockApp(CATALOGUE, authenticator=Verifying(Credentials.from_mapping(ENV)),
+                  recorder=Recorder(record))
+    with MockServer(app) as server:
+        yield server
+    app.recorder.close()
+
+
+def _last_recorded(record: Path) -> dict[str, Any]:
+    entry: dict[str, Any] = json.loads(record.read_text().splitlines()[-1])
+    return entry
+
+
+@pytest.fixture(autouse=True)
+def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CI proxy must never see these calls. Deleting is what counts: darabonba-core (Alibaba)
+    passes HTTP(S)_PROXY straight to ``requests`` and ignores NO_PROXY; Huawei honours it."""
+    for name in PROXY_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+
+
+# --- clients, configured only with an endpoint override and credentials -----------------------
+
+def _alibaba(client_type: Any, server: MockServer, secret: str = ALI_SECRET, **extra: Any) -> Any:
+    from alibabacloud_tea_openapi.models import Config
+
+    return client_type(Config(access_key_id=ALI_AK, access_key_secret=secret, protocol="http",
+                              endpoint=f"127.0.0.1:{server.port}", read_timeout=TIMEOUT_MS,
+                              connect_timeout=TIMEOUT_MS, **extra))
+
+
+def _hbr(server: MockServer, secret: str = ALI_SECRET, **extra: Any) -> Any:
+    from alibabacloud_hbr20170908.client import Client
+
+    return _alibaba(Client, server, secret, **extra)
+
+
+def _dbs(server: MockServer, secret: str = ALI_SECRET) -> Any:
+    from alibabacloud_dbs20190306.client import Client
+
+    return _alibaba(Client, server, secret)
+
+
+def _huawei(builder: Any, server: MockServer, secret: str = HW_SK) -> Any:
+    config = HttpConfig.get_default_config()
+    config.timeout = (TIMEOUT_MS / 1000, TIMEOUT_MS / 1000)
+    return (builder.with_http_config(config)
+            .with_credentials(BasicCredentials(HW_AK, secret, HW_PROJECT))
+            .with_endpoints([server.url]).build())
+
+
+def _geminidb(server: MockServer, secret: str = HW_SK) -> Any:
+    from huaweicloudsdkgaussdbfornosql.v3 import GaussDBforNoSQLClient
+
+    return _huawei(GaussDBforNoSQLClient.new_builder(), server, secret)
+
+
+# --- 1. HBR CancelBackupJob -------------------------------------------------------------------
+
+def test_hbr_cancel_backup_job_then_the_second_cancel_is_a_typed_error(mock: MockServer) -> None:
+    """A documented success parses into the SDK's model; a documented error becomes the SDK's
+    typed exception with the code and status the mock chose from the contract."""
+    from alibabacloud_hbr20170908.models import CancelBackupJobRequest
+
+    job = mock.app.states.setup("hbr: a running backup job", {})
+    request = CancelBackupJobRequest(job_id=job["JobId"], vault_id=job["VaultId"])
+    client = _hbr(mock)
+    expected = _documented("hbr.CancelBackupJob", "job-not-cancellable")
+    with _conformant(mock), pytest.raises(ClientException) as raised:
+        body = client.cancel_backup_job(request).body
+        assert body.success is True and body.code == "200" and body.request_id
+        client.cancel_backup_job(request)
+    assert (raised.value.code, raised.value.status_code) == (expected.code, expected.status)
+    assert raised.value.request_id and raised.value.request_id != body.request_id
+
+
+# --- 2. HBR DeleteBackupClientResource (ACS3 and the older RPC signature) -----------------------
+
+@pytest.mark.parametrize("algorithm", [None, "v2"], ids=["acs3", "rpc-v1"])
+def test_hbr_delete_backup_client_resource(mock: MockServer, record: Path,
+                                           algorithm: str | None) -> None:
+    """``ClientIds`` travels as one JSON-array string; both signature styles verify."""
+    from alibabacloud_hbr20170908.models import DeleteBackupClientResourceRequest
+
+    clients = mock.app.states.setup("hbr: backup clients with resources", {"count": 3})
+    extra = {"signature_algorithm": algorithm} if algorithm else {}
+    with _conformant(mock):
+        response = _hbr(mock, **extra).delete_backup_client_resource(
+            DeleteBackupClientResourceRequest(client_ids=clients["ClientIds"]))
+    assert response.status_code == 200
+    assert (response.body.success, response.body.code) == (True, "200")
+    assert response.body.request_id
+    sent = _last_recorded(record)
+    query = parse_qs(urlsplit(sent["path"]).query)
+    assert json.loads(query["ClientIds"][0]) == clients["ClientIds"]
+    assert ("SignatureMethod=HMAC-SHA1" in sent["path"]) == (algorithm == "v2")
+    assert ("Authorization" in sent["headers"]) == (algorithm is None)
+
+
+# --- 3. DBS StopBackupPlan with a ClientToken -------------------------------------------------
+
+def test_dbs_stop_backup_plan_is_idempotent_by_client_token(mock: MockServer) -> None:
+    """A repeat with the same token replays the first outcome; only RequestId differs."""
+    from alibabacloud_dbs20190306.models import StopBackupPlanRequest
+
+    plan = mock.app.states.setup("dbs: a running backup plan", {})
+    request = StopBackupPlanRequest(backup_plan_id=plan["BackupPlanId"], stop_method="ALL",
+                                    client_token=str(uuid.uuid4()))
+    client = _dbs(mock)
+    with _conformant(mock):
+        first, again = client.stop_backup_plan(request), client.stop_backup_plan(request)
+    for response in (first, again):
+        assert response.status_code == 200
+        assert response.body.success is True
+        assert response.body.backup_plan_id == plan["BackupPlanId"]
+    assert first.body.request_id != again.body.request_id
+    first_body, again_body = first.body.to_map(), again.body.to_map()
+    del first_body["RequestId"], again_body["RequestId"]
+    assert first_body == again_body
+
+
+# --- 4. GeminiDB DeleteBackup -------------------------------------------------------------------
+
+def test_geminidb_delete_backup_then_the_second_delete_is_a_typed_error(mock: MockServer
+                                                                        ) -> None:
+    """A 202 ``{"job_id"}`` parses; the repeat's ``{error_code, error_msg}`` and X-Request-Id
+    reach ``ClientRequestException``."""
+    from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+    from huaweicloudsdkgaussdbfornosql.v3 import DeleteBackupRequest
+
+    backup = mock.app.states.setup("gaussdbfornosql: a manual backup", {"project_id": HW_PROJECT})
+    client = _geminidb(mock)
+    expected = _documented("gaussdbfornosql.DeleteBackup", "not-found")
+    with _conformant(mock), pytest.raises(ClientRequestException) as raised:
+        response = client.delete_backup(DeleteBackupRequest(backup_id=backup["backup_id"]))
+        assert response.status_code == 202
+        assert response.job_id
+        client.delete_backup(DeleteBackupRequest(backup_id=backup["backup_id"]))
+    error = raised.value
+    assert (error.error_code, error.status_code) == (expected.code, expected.status)
+    assert error.request_id and len(error.request_id) == 32
+
+
+# --- 5. VBS CancelBackupSharing through huaweicloudsdkcore's generic request ---------------------
+
+class CancelBackupSharingResponse(SdkResponse):
+    """What a generated SDK would hold for this API: a response model with no fields. The core
+    needs one: with ``response_type=None`` it cannot deserialize even an empty body."""
+
+    openapi_types: ClassVar[dict[str, str]] = {}
+    attribute_map: ClassVar[dict[str, str]] = {}
+
+
+def _sharing_client(server: MockServer) -> Any:
+    client = _huawei(ClientBuilder(Client), server)
+    client.model_package = SimpleNamespace(CancelBackupSharingResponse=CancelBackupSharingResponse)
+    return client
+
+
+@pytest.mark.parametrize("by_backup", [False, True], ids=["one-sharing", "is_backup_id=true"])
+def test_vbs_cancel_backup_sharing_with_the_generic_request(mock: MockServer,
+                                                            by_backup: bool) -> None:
+    """No generated SDK has this API: ``Client.do_http_request`` signs and sends it; the empty
+    200 parses into an empty response, and a repeat's 404 into ``ClientRequestException``."""
+    from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+
+    shared = mock.app.states.setup("vbs: a shared backup",
+                                   {"project_id": HW_PROJECT, "count": 2})
+    target = shared["backup_id"] if by_backup else shared["sharing_ids"][0]
+    client = _sharing_client(mock)
+
+    def cancel() -> Any:
+        return client.do_http_request(
+            method="DELETE", resource_path="/v2/{project_id}/os-vendor-backup-sharing/{id}",
+            path_params={"id": target},
+            query_params=[("is_backup_id", "true")] if by_backup else [],
+            header_params={"Content-Type": "application/json"},
+            response_type="CancelBackupSharingResponse", response_headers=[])
+
+    expected = _documented("vbs.CancelBackupSharing", "not-found")
+    with _conformant(mock), pytest.raises(ClientRequestException) as raised:
+        response = cancel()
+        assert (response.status_code, response.raw_content) == (200, b"")
+        assert isinstance(response, CancelBackupSharingResponse)
+        cancel()
+    assert (raised.value.error_code, raised.value.status_code) == (expected.code, expected.status)
+    assert raised.value.request_id
+
+
+# --- 6. a wrong secret, per SDK ---------------------------------------------------------------
+
+def test_alibaba_sdks_surface_a_wrong_secret_as_signature_does_not_match(mock: MockServer
+                                                                         ) -> None:
+    """The vendor's code, not a generic 401, so SDK retry/auth logic sees what it would in
+    production."""
+    from alibabacloud_dbs20190306.models import StopBackupPlanRequest
+    from alibabacloud_hbr20170908.models import CancelBackupJobRequest
+
+    job = mock.app.states.setup("hbr: a running backup job", {})
+    plan = mock.app.states.setup("dbs: a running backup plan", {})
+    calls = [
+        lambda: _hbr(mock, "wrong").cancel_backup_job(
+            CancelBackupJobRequest(job_id=job["JobId"], vault_id=job["VaultId"])),
+        lambda: _dbs(mock, "wrong").stop_backup_plan(
+            StopBackupPlanRequest(backup_plan_id=plan["BackupPlanId"], stop_method="ALL")),
+    ]
+    before = mock.app.recorder.nonconformant
+    for call in calls:
+        with pytest.raises(ClientException) as raised:
+            call()
+        assert (raised.value.code, raised.value.status_code) == ("SignatureDoesNotMatch", 400)
+    assert mock.app.recorder.nonconformant == before + len(calls)  # the gate would fail too
+
+
+def test_geminidb_surfaces_a_wrong_secret_as_apigw_0301(mock: MockServer) -> None:
+    """Huawei's gateway code and status reach ``ClientRequestException`` unchanged."""
+    from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+    from huaweicloudsdkgaussdbfornosql.v3 import DeleteBackupRequest
+
+    backup = mock.app.states.setup("gaussdbfornosql: a manual backup", {"project_id": HW_PROJECT})
+    with pytest.raises(ClientRequestException) as raised:
+        _geminidb(mock, "wrong").delete_backup(DeleteBackupRequest(backup_id=backup["backup_id"]))
+    assert (raised.value.error_code, raised.value.status_code) == ("APIGW.0301", 401)
+    assert raised.value.request_id
