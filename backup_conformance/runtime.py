@@ -125,7 +125,15 @@ def observe(exchange: Exchange) -> Observed:
     return Observed(response.status, dict(response.headers), response.body)
 
 
-def _mock_app(options: Mapping[str, Any]) -> Any:
+MOCK_OPTIONS = ("variant", "mutation")
+
+
+def _mock_app(options: Mapping[str, str]) -> Any:
+    """The embedded mock for ``--mock-option`` values: ``variant=NAME`` and ``mutation=A,B``."""
     from backup_conformance.mock import MockApp
 
-    return MockApp(**options)
+    unknown = sorted(set(options) - set(MOCK_OPTIONS))
+    if unknown:
+        raise ValueError(f"unknown --mock-option {unknown[0]!r}; valid: {', '.join(MOCK_OPTIONS)}")
+    mutations = frozenset(m for m in options.get("mutation", "").split(",") if m)
+    return MockApp(variant=options.get("variant", "reference"), mutations=mutations)

@@ -6,12 +6,13 @@ Importing this package registers every check.
 from backup_conformance.checks import response_checks as _response_checks  # noqa: F401
 from backup_conformance.checks.case import CASE_KINDS, Case, Observed
 from backup_conformance.checks.failures import CheckFailure, CheckFailures
-from backup_conformance.checks.judge import active_checks, failures, judge
+from backup_conformance.checks.judge import active_checks, failures, judge, judge_sequence
 from backup_conformance.checks.registry import check, layers_for, registered
 
 __all__ = [
     # judging
     "judge",
+    "judge_sequence",
     "failures",
     "active_checks",
     # data

@@ -9,11 +9,12 @@ from backup_conformance.checks.failures import CheckFailure, CheckFailures
 from backup_conformance.checks.registry import CheckSpec, layers_for, registered
 
 
-def active_checks(strictness: str, only: Iterable[str] | None = None) -> list[CheckSpec]:
-    """The checks judged at ``strictness`` (optionally narrowed to the names in ``only``)."""
+def active_checks(strictness: str, only: Iterable[str] | None = None,
+                  scope: str = "response") -> list[CheckSpec]:
+    """The checks of ``scope`` judged at ``strictness`` (optionally only those in ``only``)."""
     layers = layers_for(strictness)
     chosen = set(only) if only is not None else None
-    specs = [s for s in registered().values() if s.layer in layers]
+    specs = [s for s in registered().values() if s.layer in layers and s.scope == scope]
     return [s for s in specs if chosen is None or s.name in chosen]
 
 
@@ -38,3 +39,16 @@ def judge(case: Case, observed: Observed, *, repro: str = "",
         raise found[0]
     if found:
         raise CheckFailures(found)
+
+
+def judge_sequence(name: str, case: Case, observed: object, *, repro: str = "") -> None:
+    """Run sequence check ``name`` when the run's strictness activates its layer."""
+    spec = registered()[name]
+    if spec.scope != "sequence":
+        raise ValueError(f"{name!r} is a {spec.scope} check, not a sequence check")
+    if spec.layer not in layers_for(case.strictness):
+        return
+    try:
+        spec.function(case, observed)
+    except CheckFailure as failure:
+        raise failure.with_context(case.contract.api_id, repro) from None

@@ -1,5 +1,9 @@
 """The registry of checks: plain functions registered by name, refused when a name repeats.
 
+A check has a *scope*: ``response`` checks judge one response (the judge runs them on every
+exchange); ``sequence`` checks judge what a series of calls implies (a second cancel fails,
+``is_backup_id=true`` ends every sharing) and are called by the suite that made the calls.
+
 A check belongs to a *layer*: ``page`` (what the API's own page says), ``vendor-common`` (the
 vendor's common conventions the page points to) or ``strict`` (sensible expectations no document
 states). A run's strictness decides which layers are judged.
@@ -20,6 +24,9 @@ LAYERS_BY_STRICTNESS: Mapping[str, tuple[str, ...]] = {
 CheckFunction = Callable[[Any, Any], None]
 
 
+SCOPES = ("response", "sequence")
+
+
 @dataclass(frozen=True)
 class CheckSpec:
     name: str
@@ -27,17 +34,22 @@ class CheckSpec:
     layer: str
     severity: str
     function: CheckFunction
+    scope: str = "response"
 
 
 _REGISTRY: dict[str, CheckSpec] = {}
 
 
-def check(name: str, *, title: str, layer: str, severity: str = "high") -> Callable[
-    [CheckFunction], CheckFunction
-]:
-    """Register ``function(case, observed)`` as check ``name``; it raises ``CheckFailure``."""
+def check(name: str, *, title: str, layer: str, severity: str = "high",
+          scope: str = "response") -> Callable[[CheckFunction], CheckFunction]:
+    """Register ``function(case, observed)`` as check ``name``; it raises ``CheckFailure``.
+
+    For ``scope="sequence"`` the second argument is whatever the calling suite observed (its
+    docstring says what)."""
     if layer not in LAYERS_BY_STRICTNESS["strict"]:
         raise ValueError(f"check {name!r}: unknown layer {layer!r}")
+    if scope not in SCOPES:
+        raise ValueError(f"check {name!r}: unknown scope {scope!r}; valid: {', '.join(SCOPES)}")
 
     def register(function: CheckFunction) -> CheckFunction:
         if name in _REGISTRY:
@@ -46,7 +58,7 @@ def check(name: str, *, title: str, layer: str, severity: str = "high") -> Calla
                 f"check name {name!r} is already registered by "
                 f"{other.__module__}.{other.__qualname__}"
             )
-        _REGISTRY[name] = CheckSpec(name, title, layer, severity, function)
+        _REGISTRY[name] = CheckSpec(name, title, layer, severity, function, scope)
         return function
 
     return register
