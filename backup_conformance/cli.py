@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from backup_conformance.commands import extract as extract_command
 from backup_conformance.commands import mock as mock_command
+from backup_conformance.commands import run as run_command
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -24,12 +25,16 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     extract_command.register(commands)
     mock_command.register(commands)
+    run_command.register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "run":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra = extra
     result: int = args.handler(args)
     return result
 

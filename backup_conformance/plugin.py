@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from backup_conformance import hypothesis_profiles  # noqa: F401  (registers the profiles)
+from backup_conformance import hypothesis_profiles
 from backup_conformance.contracts import STRICTNESS_LEVELS, Catalogue, load_catalogue
 
 MARKERS = (
@@ -66,6 +66,8 @@ def _mock_option(value: str) -> tuple[str, str]:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if not config.getoption("hypothesis_profile", None):
+        hypothesis_profiles.load_default()
     for marker in MARKERS:
         config.addinivalue_line("markers", marker)
     if config.getoption("bc_target") and config.getoption("bc_target_url"):

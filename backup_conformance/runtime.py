@@ -135,5 +135,9 @@ def _mock_app(options: Mapping[str, str]) -> Any:
     unknown = sorted(set(options) - set(MOCK_OPTIONS))
     if unknown:
         raise ValueError(f"unknown --mock-option {unknown[0]!r}; valid: {', '.join(MOCK_OPTIONS)}")
-    mutations = frozenset(m for m in options.get("mutation", "").split(",") if m)
-    return MockApp(variant=options.get("variant", "reference"), mutations=mutations)
+    kwargs: dict[str, Any] = {}
+    if "variant" in options:
+        kwargs["variant"] = options["variant"]
+    if "mutation" in options:
+        kwargs["mutations"] = frozenset(m for m in options["mutation"].split(",") if m)
+    return MockApp(**kwargs)

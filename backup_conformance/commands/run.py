@@ -1,0 +1,77 @@
+"""``backup-conformance run``: the suites against a target, reports under ``reports/``.
+
+A thin layer over ``pytest suites`` with the same options (DESIGN.md section 5): anything after
+the known options goes to pytest unchanged, and pytest's exit code is the command's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from backup_conformance.contracts import STRICTNESS_LEVELS
+from backup_conformance.paths import project_root, suites_dir
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser(
+        "run",
+        help="run the conformance suites (default target: the embedded reference mock)",
+        description=(
+            "Run the conformance suites against a target and write reports. Arguments after "
+            "the options below are passed to pytest (e.g. -k, -x, -n 2)."
+        ),
+    )
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument("--target-url", metavar="URL", help="one base URL for every API")
+    target.add_argument("--target", metavar="PROFILE.toml", type=Path, help="a target profile")
+    parser.add_argument("--state-url", metavar="URL", help="the target's provider-state endpoint")
+    parser.add_argument("--api", metavar="ID", action="append", default=[],
+                        help="run only this API (repeatable)")
+    parser.add_argument("--strictness", choices=STRICTNESS_LEVELS, default="vendor",
+                        help="docs, vendor (default) or strict")
+    parser.add_argument("--report-dir", type=Path, default=None, metavar="DIR",
+                        help="where reports go (default: reports/ in the checkout, else ./reports)")
+    parser.add_argument("--hypothesis-profile", choices=("ci", "dev", "nightly"), default=None,
+                        help="how many generated cases (default: ci, fast and deterministic)")
+    parser.set_defaults(handler=run)
+
+
+def _report_dir(requested: Path | None) -> Path:
+    if requested is not None:
+        return requested
+    root = project_root()
+    return (root if root is not None else Path.cwd()) / "reports"
+
+
+def pytest_args(args: argparse.Namespace, extra: list[str]) -> list[str]:
+    """The pytest command line equivalent to ``args``."""
+    reports = _report_dir(args.report_dir)
+    # The CLI imported this package before pytest started: its modules cannot be rewritten.
+    argv = [str(suites_dir()), "-p", "no:cacheprovider", f"--rootdir={suites_dir()}",
+            "-W", "ignore::pytest.PytestAssertRewriteWarning",
+            f"--junitxml={reports / 'junit.xml'}", f"--strictness={args.strictness}"]
+    if args.target_url:
+        argv.append(f"--target-url={args.target_url}")
+    if args.target:
+        argv.append(f"--target={args.target}")
+    if args.state_url:
+        argv.append(f"--state-url={args.state_url}")
+    argv += [f"--api={api}" for api in args.api]
+    if args.hypothesis_profile:
+        argv.append(f"--hypothesis-profile={args.hypothesis_profile}")
+    return argv + extra
+
+
+def run(args: argparse.Namespace) -> int:
+    import pytest
+
+    argv = pytest_args(args, list(getattr(args, "extra", [])))
+    _report_dir(args.report_dir).mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(_report_dir(args.report_dir)
+                                                              / ".hypothesis"))
+    sys.stdout.flush()
+    return int(pytest.main(argv))

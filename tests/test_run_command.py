@@ -1,0 +1,53 @@
+"""``backup-conformance run``: the suites against a target, reports written, pytest's exit codes."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+TIMEOUT = 120
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "backup_conformance.cli", "run", *args],
+                          capture_output=True, text=True, timeout=TIMEOUT)
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_run_against_the_embedded_mock_passes_and_writes_junit(tmp_path: Path) -> None:
+    result = _run("--report-dir", str(tmp_path), "--api", "dbs.StopBackupPlan", "-q")
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "target: embedded reference mock" in result.stdout
+    junit = (tmp_path / "junit.xml").read_text()
+    assert 'failures="0"' in junit
+    assert "dbs.StopBackupPlan" in junit
+
+
+def test_an_unknown_api_id_is_a_usage_error_with_a_suggestion(tmp_path: Path) -> None:
+    result = _run("--report-dir", str(tmp_path), "--api", "dbs.StopBackupPlam")
+    assert result.returncode == 4, result.stderr
+    assert "unknown API id 'dbs.StopBackupPlam'" in result.stderr
+    assert "Did you mean 'dbs.StopBackupPlan'?" in result.stderr
+
+
+def test_an_unreachable_target_is_reported_once_with_exit_2(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{_closed_port()}"
+    result = _run("--report-dir", str(tmp_path), "--target-url", url)
+    assert result.returncode == 2, result.stdout[-2000:]
+    out = result.stdout + result.stderr
+    assert out.count(f"cannot connect to {url}") == 1
+    assert "Traceback" not in out
+
+
+def test_a_bad_strictness_lists_the_valid_levels() -> None:
+    result = _run("--strictness", "lax")
+    assert result.returncode == 2
+    assert "invalid choice: 'lax'" in result.stderr
+    assert "'docs', 'vendor', 'strict'" in result.stderr
