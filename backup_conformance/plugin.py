@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -52,6 +54,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     choices=STRICTNESS_LEVELS,
                     help="docs: the pages only; vendor: plus the vendor-common layer "
                          "(default); strict: plus labelled expectations no document states")
+    group.addoption("--dry-run", dest="bc_dry_run", action="store_true", default=False,
+                    help="print every request (redacted) instead of sending it; no resources "
+                         "are obtained (tests report 'not run: dry run')")
+    group.addoption("--resources-report", dest="bc_resources_report", metavar="FILE",
+                    type=Path, default=None,
+                    help="write every resource obtained through provider states (and whether "
+                         "its teardown succeeded) to FILE as JSON")
     group.addoption("--mock-option", dest="bc_mock_options", metavar="NAME=VALUE",
                     action="append", default=[], type=_mock_option,
                     help="an option of the embedded mock, e.g. variant=relaxed or "
@@ -116,16 +125,23 @@ def bc_run(pytestconfig: pytest.Config) -> Iterator[Any]:
         strictness=pytestconfig.getoption("bc_strictness"),
         api_ids=tuple(pytestconfig.getoption("bc_api")),
         mock_options=dict(pytestconfig.getoption("bc_mock_options")),
+        dry_run=pytestconfig.getoption("bc_dry_run"),
     )
     try:
         run = Run(options, _catalogue(pytestconfig))
-        run.probe()
-    except TargetError as exc:
+        if not options.dry_run:  # a dry run sends nothing, so it needs no reachable target
+            run.probe()
+    except (TargetError, ValueError) as exc:
         pytest.exit(f"backup-conformance: {exc}", returncode=2)
     pytestconfig.stash[_RUN] = run
     yield run
     failures = run.close()
     pytestconfig.stash[_TEARDOWN] = failures
+    report = pytestconfig.getoption("bc_resources_report")
+    if report is not None and run.ledger is not None:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(json.dumps({"target": run.description,
+                                      "resources": run.ledger.report()}, indent=2) + "\n")
 
 
 _RUN = pytest.StashKey[Any]()
@@ -152,6 +168,11 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     terminalreporter.section("backup-conformance")
     write(f"target: {run.description}; strictness: {run.strictness}")
     if run.ledger is not None:
-        write(f"resources obtained through provider states: {len(run.ledger.records)}")
+        records = run.ledger.records
+        write(f"resources obtained through provider states: {len(records)}")
+        for state, count in sorted(Counter(r.state for r in records).items()):
+            write(f"  {state}: {count}")
+    for line in run.dry_run_output.getvalue().splitlines():
+        write(line)
     for failure in config.stash.get(_TEARDOWN, []):
         write(f"teardown failed: {failure}", red=True)

@@ -6,9 +6,10 @@ everything here is plain Python so it can be tested and reused without pytest.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,11 @@ from backup_conformance.targets import (
     TargetClient,
     TargetUnreachable,
     load_profile,
+    nonexistent_id,
     profile_from_options,
     provider_from_profile,
 )
+from backup_conformance.targets.data import state_returns
 from backup_conformance.targets.profile import Profile
 
 
@@ -38,6 +41,7 @@ class RunOptions:
     strictness: str = "vendor"
     api_ids: tuple[str, ...] = ()
     mock_options: Mapping[str, Any] = field(default_factory=dict)
+    dry_run: bool = False
 
 
 class NotRunnable(Exception):
@@ -59,13 +63,19 @@ class Run:
         else:
             self.embedded = EmbeddedMock(_mock_app(options.mock_options)).start()
             profile = self.embedded.profile()
+        if options.dry_run:
+            profile = replace(profile, dry_run=True)
         self.profile: Profile = profile
         self.description = (f"embedded reference mock at {self.embedded.url}" if self.embedded
                             else ", ".join(sorted({s.base_url for s in profile.services.values()})))
         provider = self.embedded.provider() if self.embedded else provider_from_profile(profile)
         self.ledger: ResourceLedger | None = ResourceLedger(provider) if provider else None
         owned = self.ledger.owns if self.ledger else None
-        self.client = TargetClient(profile, guard=SafetyGuard.from_profile(profile, owned=owned))
+        # Dry-run lines are collected and shown once in the terminal summary: per-test output
+        # is captured by pytest and would be lost for tests that end as "not run".
+        self.dry_run_output = io.StringIO()
+        self.client = TargetClient(profile, guard=SafetyGuard.from_profile(profile, owned=owned),
+                                   out=self.dry_run_output)
 
     def probe(self) -> None:
         """Fail once, clearly, when a service cannot be reached at all (no per-test noise)."""
@@ -85,7 +95,11 @@ class Run:
                 ) from None
 
     def obtain(self, state: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """A live resource for one test, recorded in the ledger for teardown."""
+        """A live resource for one test, recorded in the ledger for teardown.
+
+        In a dry run nothing is created: the values are reserved ids that name no resource."""
+        if self.profile.dry_run:
+            return _placeholder_values(state, params or {})
         if self.ledger is None:
             raise NotRunnable(
                 f"needs the provider state {state!r}, but the target has no way to obtain "
@@ -109,6 +123,13 @@ class Run:
         if self.embedded:
             self.embedded.stop()
         return failures
+
+
+def _placeholder_values(state: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    count = int(params.get("count", 2))
+    return {key: [nonexistent_id(key) for _ in range(count)] if kind == "list"
+            else nonexistent_id(key)
+            for key, kind in state_returns(state).items()}
 
 
 def observe(exchange: Exchange) -> Observed:

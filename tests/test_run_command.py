@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import socket
 import subprocess
 import sys
@@ -10,9 +12,10 @@ from pathlib import Path
 TIMEOUT = 120
 
 
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "backup_conformance.cli", "run", *args],
-                          capture_output=True, text=True, timeout=TIMEOUT)
+                          capture_output=True, text=True, timeout=TIMEOUT,
+                          env={**os.environ, **(env or {})})
 
 
 def _closed_port() -> int:
@@ -22,7 +25,8 @@ def _closed_port() -> int:
 
 
 def test_run_against_the_embedded_mock_passes_and_writes_junit(tmp_path: Path) -> None:
-    result = _run("--report-dir", str(tmp_path), "--api", "dbs.StopBackupPlan", "-q")
+    result = _run("--report-dir", str(tmp_path), "--api", "dbs.StopBackupPlan", "-q",
+                  "-k", "test_invalid_request")
     assert result.returncode == 0, result.stdout[-2000:]
     assert "target: embedded reference mock" in result.stdout
     junit = (tmp_path / "junit.xml").read_text()
@@ -51,3 +55,30 @@ def test_a_bad_strictness_lists_the_valid_levels() -> None:
     assert result.returncode == 2
     assert "invalid choice: 'lax'" in result.stderr
     assert "'docs', 'vendor', 'strict'" in result.stderr
+
+
+def test_dry_run_prints_redacted_requests_and_sends_nothing(tmp_path: Path) -> None:
+    secret = "dry-run-secret-4711"
+    url = f"http://127.0.0.1:{_closed_port()}"  # nothing listens: any send would fail
+    env = {"ALIBABA_CLOUD_ACCESS_KEY_ID": "dry-run-ak-0815",
+           "ALIBABA_CLOUD_ACCESS_KEY_SECRET": secret}
+    result = _run("--report-dir", str(tmp_path), "--target-url", url, "--dry-run",
+                  "--api", "hbr.CancelBackupJob", "-k", "test_invalid_request", env=env)
+    assert result.returncode == 0, result.stdout[-2000:]
+    lines = [line for line in result.stdout.splitlines() if line.startswith("[dry-run]")]
+    assert lines and all("Authorization: ***" in line for line in lines)
+    assert "x-acs-action: CancelBackupJob" in lines[0]
+    assert "not run: dry run" in result.stdout
+    assert secret not in result.stdout + result.stderr
+    assert "dry-run-ak-0815" not in result.stdout + result.stderr
+
+
+def test_every_obtained_resource_is_listed_with_its_teardown(tmp_path: Path) -> None:
+    result = _run("--report-dir", str(tmp_path), "--api", "vbs.CancelBackupSharing", "-q",
+                  "-k", "test_invalid_request")
+    assert result.returncode == 0, result.stdout[-2000:]
+    report = json.loads((tmp_path / "resources.json").read_text())
+    assert report["resources"], "the suites obtained no resource"
+    assert {r["state"] for r in report["resources"]} == {"vbs: a shared backup"}
+    assert all(r["torn_down"] for r in report["resources"])
+    assert "vbs: a shared backup:" in result.stdout

@@ -35,6 +35,8 @@ def register(commands: Any) -> None:
                         help="docs, vendor (default) or strict")
     parser.add_argument("--report-dir", type=Path, default=None, metavar="DIR",
                         help="where reports go (default: reports/ in the checkout, else ./reports)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="print the requests (redacted) instead of sending them")
     parser.add_argument("--hypothesis-profile", choices=("ci", "dev", "nightly"), default=None,
                         help="how many generated cases (default: ci, fast and deterministic)")
     parser.set_defaults(handler=run)
@@ -53,7 +55,10 @@ def pytest_args(args: argparse.Namespace, extra: list[str]) -> list[str]:
     # The CLI imported this package before pytest started: its modules cannot be rewritten.
     argv = [str(suites_dir()), "-p", "no:cacheprovider", f"--rootdir={suites_dir()}",
             "-W", "ignore::pytest.PytestAssertRewriteWarning",
-            f"--junitxml={reports / 'junit.xml'}", f"--strictness={args.strictness}"]
+            f"--junitxml={reports / 'junit.xml'}", f"--strictness={args.strictness}",
+            f"--resources-report={reports / 'resources.json'}"]
+    if args.dry_run:
+        argv.append("--dry-run")
     if args.target_url:
         argv.append(f"--target-url={args.target_url}")
     if args.target:
