@@ -81,7 +81,8 @@ class Run:
         """Fail once, clearly, when a service cannot be reached at all (no per-test noise)."""
         for service in self.profile.services.values():
             try:
-                requests.get(service.base_url, timeout=(service.timeout.connect, 5),
+                requests.get(service.base_url,
+                             timeout=(service.timeout.connect, min(service.timeout.read, 5.0)),
                              allow_redirects=False)
             except requests.ConnectionError as exc:
                 raise TargetUnreachable(

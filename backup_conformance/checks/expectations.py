@@ -103,8 +103,27 @@ def documented_codes(contract: Contract, status: int, strictness: str) -> Allowe
     )]
     if not usable:
         return None
+    if strictness == "strict":
+        usable += [{"code": code, "source": f"{contract.page}: a response field example"}
+                   for code in _page_example_strings(contract)]
     gateway = common.get("gateway_error_codes", {})
     codes = frozenset(r["code"] for r in usable) | frozenset(
         r["code"] for r in gateway.get("codes", []) if r["status"] == status)
     files = sorted({r["source"].rsplit(":", 1)[0] for r in usable})
     return Allowed(codes, ", ".join(files + (["API Gateway error codes"] if gateway else [])))
+
+
+def _page_example_strings(contract: Contract) -> set[str]:
+    """String values the page shows as response-field examples (e.g. DBS ``ErrCode:
+    Param.NotFound``): codes the page itself names, though it ties them to no status."""
+    found: set[str] = set()
+
+    def walk(fields: list[Mapping[str, Any]]) -> None:
+        for f in fields:
+            if isinstance(f.get("example"), str):
+                found.add(f["example"])
+            walk(f.get("children", []))
+
+    for response in contract.facts.get("responses", []):
+        walk(response.get("fields", []))
+    return found
