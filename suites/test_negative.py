@@ -31,6 +31,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def test_invalid_request_is_rejected(bc_run: Any, negative: tuple[Contract, Variant]) -> None:
     contract, variant = negative
-    params, _ = valid_params(contract, bc_run.obtain)
+    params, _ = valid_params(contract, bc_run.obtain, variant.state_params)
     exchange = bc_run.send(contract, variant.mutate(params))
     bc_run.judge(contract, "negative", exchange)

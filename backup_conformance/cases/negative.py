@@ -7,8 +7,8 @@ reserved ``bc-nonexistent-`` ids that can never name a real resource.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from backup_conformance.contracts import Contract, ParameterSpec
@@ -25,6 +25,7 @@ class Variant:
     parameter: str
     source: str
     mutate: Mutate
+    state_params: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -63,8 +64,10 @@ def _variants_of(spec: ParameterSpec) -> list[Variant]:
         bogus = "NOT_" + "_".join(str(v) for v in schema["enum"])
         found.append(Variant("out-of-enum", name, source, _with(name, bogus)))
     if kind == "array" and "maxItems" in schema:
-        over = [nonexistent_id(str(i)) for i in range(schema["maxItems"] + 1)]
-        found.append(Variant("over-limit", name, source, _with(name, over)))
+        # Real resources, one more than allowed: with made-up ids a target that ignores the
+        # limit would still answer 4xx ("not found") and the limit would go untested.
+        over = {"count": schema["maxItems"] + 1}
+        found.append(Variant("over-limit", name, source, lambda params: params, over))
     if spec.wire == "json":
         broken = Raw('["' + nonexistent_id() + '",')
         found.append(Variant("malformed-json", name, source, _with(name, broken)))

@@ -53,10 +53,13 @@ def plain_value(spec: ParameterSpec) -> Any:
     return "bc-value"
 
 
-def valid_params(contract: Contract, obtain: Obtain) -> tuple[dict[str, Any], dict[str, Any]]:
-    """``(params, state values)`` of a valid call on a freshly obtained resource."""
+def valid_params(contract: Contract, obtain: Obtain,
+                 state_params: Mapping[str, Any] | None = None,
+                 ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(params, state values)`` of a valid call on a freshly obtained resource
+    (``state_params`` override the binding's, e.g. how many clients to obtain)."""
     bound = binding(contract)
-    values = obtain(bound.state, bound.state_params)
+    values = obtain(bound.state, {**bound.state_params, **(state_params or {})})
     params = bound.bind(values)
     for spec in contract.parameters:
         if spec.required and spec.layer == "page" and spec.name not in params:

@@ -28,6 +28,7 @@ from backup_conformance.mock.envelopes import (
     success_response,
 )
 from backup_conformance.mock.faults import FaultInjector
+from backup_conformance.mock.mutations import behaviour_for
 from backup_conformance.mock.operations import HANDLERS
 from backup_conformance.mock.params import Inbound, read_request
 from backup_conformance.mock.provider_states import ProviderStates, StateError
@@ -35,6 +36,15 @@ from backup_conformance.mock.recorder import Recorder
 from backup_conformance.mock.routing import Router, RoutingError
 from backup_conformance.mock.state import World
 from backup_conformance.mock.validation import RequestValidator, Violation
+from backup_conformance.mock.variants import (
+    AUTH,
+    BUSINESS,
+    FAULT,
+    REJECTED,
+    ROUTING,
+    SUCCESS,
+    Reply,
+)
 
 STATES_PATH = "/_states"
 
@@ -46,6 +56,10 @@ class MockApp:
     exercises behaviour; the ``mock`` command picks verification from the environment.
     ``strict`` rejects tolerated violations (undocumented extra parameters) and names the rule
     and page line in every validation error message.
+
+    ``variant`` (``reference`` | ``relaxed``) and ``mutations`` (names from ``mutations.json``)
+    choose a ``Behaviour`` for the mutation self-test; the hooks it gets are marked
+    ``# behaviour hook`` below, and the reference behaviour leaves every one a no-op.
     """
 
     def __init__(
@@ -56,7 +70,10 @@ class MockApp:
         strict: bool = False,
         faults: FaultInjector | None = None,
         recorder: Recorder | None = None,
+        variant: str = "reference",
+        mutations: frozenset[str] = frozenset(),
     ) -> None:
+        self.behaviour = behaviour_for(variant, mutations)  # ValueError for an unknown name
         self.catalogue = catalogue if catalogue is not None else load_catalogue()
         self.authenticator: Authenticator = authenticator or AcceptAll()
         self.strict = strict
@@ -98,12 +115,15 @@ class MockApp:
     def _api(self, request: Request) -> Response:
         inbound = read_request(request)
         family = Router.family_of(inbound.path)
-        request_id = new_request_id(family)
+        request_id = self.behaviour.request_id(family)  # behaviour hook
         try:
             route = self.router.route(inbound)
         except RoutingError as exc:
             violation = Violation(exc.rule, None, exc.error.source, exc.detail)
             response = error_response(exc.family, exc.error, request_id)
+            response = self.behaviour.finish(  # behaviour hook
+                Reply(None, exc.family, "", ROUTING, request_id, rule=exc.rule, error=exc.error),
+                response)
             self._record(inbound, None, response.status_code, [violation])
             return response
         contract = route.contract
@@ -113,17 +133,23 @@ class MockApp:
             time.sleep(decision.latency_ms / 1000)
         if decision.kind:
             response = self._fault(contract, errors, decision.kind, decision.status, request_id)
+            response = self._finish(contract, FAULT, request_id, response)  # behaviour hook
             self._record(inbound, contract, response.status_code, [], fault=decision.kind)
             return response
-        verdict = self.authenticator.check(inbound.signable(), family)
+        signable = inbound.signable()
+        verdict = self.authenticator.check(signable, family)
+        verdict = self.behaviour.auth(contract.api_id, signable, verdict)  # behaviour hook
         if not verdict.ok:
             error = VendorError(verdict.code or "Unauthorized", verdict.status, verdict.message,
                                 "backup_conformance.signing")
             violation = Violation("auth", None, "vendor-common authentication", verdict.message)
             response = error_response(family, error, request_id, product=contract.service)
+            response = self._finish(contract, AUTH, request_id, response, error=error)
             self._record(inbound, contract, response.status_code, [violation])
             return response
-        checked = self._validators[contract.api_id].check(inbound, route.path_params)
+        # behaviour hook: validations a mutant skips
+        tolerated = self.behaviour.tolerated(contract.api_id)
+        checked = self._validators[contract.api_id].check(inbound, route.path_params, tolerated)
         rejecting = checked.rejecting or (list(checked.violations) if self.strict else [])
         if rejecting:
             first = rejecting[0]
@@ -131,19 +157,35 @@ class MockApp:
             if self.strict:
                 error = error.with_detail(f"[{first.citation()}]")
             response = error_response(family, error, request_id, product=contract.service)
+            response = self._finish(contract, REJECTED, request_id, response, error=error,
+                                    situation=first.situation, rule=first.rule,
+                                    parameter=first.parameter)
             self._record(inbound, contract, response.status_code, checked.violations)
             return response
+        switches = self.behaviour.switches(contract.api_id)  # behaviour hook
         outcome = HANDLERS[contract.api_id](self.world, checked.values, route.path_params,
-                                            contract.success_status)
+                                            contract.success_status, switches)
         if outcome.error:
             error = errors.get(outcome.error, parameter=outcome.parameter)
             if outcome.detail:
                 error = error.with_detail(outcome.detail)
             response = error_response(family, error, request_id, product=contract.service)
+            response = self._finish(contract, BUSINESS, request_id, response, error=error,
+                                    situation=outcome.error, parameter=outcome.parameter)
         else:
             response = success_response(family, outcome.status, outcome.body, request_id)
+            response = self._finish(contract, SUCCESS, request_id, response)
         self._record(inbound, contract, response.status_code, checked.violations)
         return response
+
+    def _finish(self, contract: Contract, kind: str, request_id: str, response: Response,
+                *, error: VendorError | None = None, situation: str | None = None,
+                rule: str | None = None, parameter: str | None = None) -> Response:
+        """Behaviour hook: the post-processor of every API reply (a no-op for the reference),
+        told why the mock answers what it answers (``Reply``)."""
+        reply = Reply(contract.api_id, contract.family, contract.service, kind, request_id,
+                      situation, rule, parameter, error)
+        return self.behaviour.finish(reply, response)
 
     def _fault(self, contract: Contract, errors: ErrorCodes, kind: str, status: int,
                request_id: str) -> Response:

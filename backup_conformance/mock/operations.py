@@ -6,6 +6,10 @@ DeleteBackupClientResource ``{Code: "200", Message: "successful", Success: true}
 003:51-71); StopBackupPlan ``{HttpStatusCode: 200, Success: true, BackupPlanId}`` with ErrCode /
 ErrMessage left out, since they describe failures (001:58-87); CancelBackupSharing 200 with no
 body (002:63-71); DeleteBackup 202 ``{"job_id": uuid}`` (004:57-75).
+
+``switches`` are the named behaviour switches of a mock variant or mutant (``variants.py``,
+``mutations.py``); the reference passes none, and every ``if SWITCH in switches`` below is a
+deliberate departure used only by the mutation self-test.
 """
 
 from __future__ import annotations
@@ -31,15 +35,29 @@ class Outcome:
         return cls(0, None, situation, parameter, detail)
 
 
-Handler = Callable[[World, Mapping[str, Any], Mapping[str, str], int], Outcome]
+Handler = Callable[[World, Mapping[str, Any], Mapping[str, str], int, frozenset[str]], Outcome]
+
+# Behaviour switches (mutation self-test only; see mutations.json).
+REPEAT_SUCCEEDS = "repeat-succeeds"  # a second cancel / delete succeeds like the first
+VAULT_OPTIONAL = "vault-optional"  # CancelBackupJob without VaultId finds the job's vault
+BACKUP_ID_CANCELS_ONE = "backup-id-cancels-one"  # is_backup_id=true ends a single sharing
+CLIENT_TOKEN_IGNORED = "client-token-ignored"  # no replay: every repeat is a new call
+SWITCHES = (REPEAT_SUCCEEDS, VAULT_OPTIONAL, BACKUP_ID_CANCELS_ONE, CLIENT_TOKEN_IGNORED)
 
 _HBR_OK = {"Code": "200", "Message": "successful", "Success": True}
 
 
 def cancel_backup_job(world: World, values: Mapping[str, Any], path: Mapping[str, str],
-                      status: int) -> Outcome:
+                      status: int, switches: frozenset[str] = frozenset()) -> Outcome:
     """A running job is cancelled once; cancelling it again is a 400 (error_choices.json)."""
-    result = world.cancel_job(values["JobId"], values["VaultId"])
+    vault = values.get("VaultId")
+    if vault is None and VAULT_OPTIONAL in switches:
+        with world.lock:
+            job = world.jobs.get(values["JobId"])
+            vault = job.vault_id if job else ""
+    result = world.cancel_job(values["JobId"], str(vault))
+    if result == "not-cancellable" and REPEAT_SUCCEEDS in switches:
+        result = "ok"
     if result == "not-found":
         return Outcome.fail("not-found", detail=f"JobId {values['JobId']} in VaultId "
                                                 f"{values['VaultId']} does not exist.")
@@ -50,7 +68,7 @@ def cancel_backup_job(world: World, values: Mapping[str, Any], path: Mapping[str
 
 
 def stop_backup_plan(world: World, values: Mapping[str, Any], path: Mapping[str, str],
-                     status: int) -> Outcome:
+                     status: int, switches: frozenset[str] = frozenset()) -> Outcome:
     """Stops a plan (stopping a stopped plan succeeds again: it is already in the asked state).
 
     ``ClientToken`` (001:48-52): the first outcome for a token is replayed for every repeat with
@@ -66,7 +84,7 @@ def stop_backup_plan(world: World, values: Mapping[str, Any], path: Mapping[str,
         return Outcome(status, {"HttpStatusCode": 200, "Success": True, "BackupPlanId": plan_id})
 
     token = values.get("ClientToken")
-    if not token:
+    if not token or CLIENT_TOKEN_IGNORED in switches:
         return stop()
     outcome, same = world.once(("dbs.StopBackupPlan", token), (plan_id, method), stop)
     if not same or outcome is None:
@@ -75,7 +93,8 @@ def stop_backup_plan(world: World, values: Mapping[str, Any], path: Mapping[str,
 
 
 def delete_backup_client_resource(world: World, values: Mapping[str, Any],
-                                  path: Mapping[str, str], status: int) -> Outcome:
+                                  path: Mapping[str, str], status: int,
+                                  switches: frozenset[str] = frozenset()) -> Outcome:
     """Clears the resources of existing clients (the clients stay: 003:13). Unknown client ids
     fail the whole call with HBR's ResourceNotFound 404 and change nothing."""
     ids = [str(c) for c in values["ClientIds"]]
@@ -86,19 +105,29 @@ def delete_backup_client_resource(world: World, values: Mapping[str, Any],
 
 
 def cancel_backup_sharing(world: World, values: Mapping[str, Any], path: Mapping[str, str],
-                          status: int) -> Outcome:
+                          status: int, switches: frozenset[str] = frozenset()) -> Outcome:
     """``is_backup_id=true``: ``id`` is a backup and all its sharings go; otherwise (absent or
     false) ``id`` is one sharing (002:43-49). Nothing left to cancel -> 404."""
     by_backup = bool(values.get("is_backup_id", False))
-    if not world.cancel_sharing(path["project_id"], path["id"], by_backup):
+    item = path["id"]
+    if by_backup and BACKUP_ID_CANCELS_ONE in switches:
+        with world.lock:  # the oldest sharing, so a replayed example ends the same one
+            remaining = [sharing for (project, sharing), backup in world.sharings.items()
+                         if project == path["project_id"] and backup == item]
+        if remaining:
+            by_backup, item = False, remaining[0]
+    if not world.cancel_sharing(path["project_id"], item, by_backup):
+        if REPEAT_SUCCEEDS in switches:
+            return Outcome(status, None)
         return Outcome.fail("not-found")
     return Outcome(status, None)
 
 
 def delete_backup(world: World, values: Mapping[str, Any], path: Mapping[str, str],
-                  status: int) -> Outcome:
+                  status: int, switches: frozenset[str] = frozenset()) -> Outcome:
     """Deletes a manual backup once; the second delete is DBS.201214 (error_choices.json)."""
-    if not world.delete_manual_backup(path["project_id"], path["backup_id"]):
+    deleted = world.delete_manual_backup(path["project_id"], path["backup_id"])
+    if not deleted and REPEAT_SUCCEEDS not in switches:
         return Outcome.fail("not-found")
     return Outcome(status, {"job_id": str(uuid.uuid4())})
 
