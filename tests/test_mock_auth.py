@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from mock_client import MockClient
 
 from backup_conformance.contracts import load_catalogue
 from backup_conformance.mock import MockApp, MockServer
@@ -17,7 +18,6 @@ from backup_conformance.mock.auth import (
     WellFormed,
     authenticator_for,
 )
-from backup_conformance.mock.client import MockClient
 from backup_conformance.signing import Acs3Auth, HuaweiAkSkAuth, HuaweiTokenAuth, RpcV1Auth
 
 CATALOGUE = load_catalogue()

@@ -16,9 +16,9 @@ from typing import ClassVar
 
 import pytest
 import requests
+from mock_client import MockClient
 
 from backup_conformance.contracts import load_catalogue
-from backup_conformance.mock.client import MockClient
 
 CATALOGUE = load_catalogue()
 COMMAND = [sys.executable, "-m", "backup_conformance.commands.mock"]

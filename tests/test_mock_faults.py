@@ -6,10 +6,10 @@ import time
 from pathlib import Path
 
 import pytest
+from mock_client import MockClient
 
 from backup_conformance.contracts import load_catalogue
 from backup_conformance.mock import MockApp, MockServer
-from backup_conformance.mock.client import MockClient
 from backup_conformance.mock.faults import (
     Fault,
     FaultInjector,

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from mock_client import MockClient
 
 from backup_conformance.contracts import load_catalogue
 from backup_conformance.mock import MockApp, MockServer
-from backup_conformance.mock.client import MockClient
 from backup_conformance.mock.codes import ErrorCodes
 
 CATALOGUE = load_catalogue()

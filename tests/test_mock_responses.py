@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
+from mock_client import STATE_FOR_API, MockClient, values_from_state
 
 from backup_conformance.contracts import load_catalogue
 from backup_conformance.mock import MockApp, MockServer
-from backup_conformance.mock.client import STATE_FOR_API, MockClient, values_from_state
 
 CATALOGUE = load_catalogue()
 API_IDS = list(CATALOGUE)

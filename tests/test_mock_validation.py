@@ -8,10 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 import requests
+from mock_client import MockClient
 
 from backup_conformance.contracts import load_catalogue
 from backup_conformance.mock import MockApp, MockServer
-from backup_conformance.mock.client import MockClient
 from backup_conformance.mock.codes import ErrorCodes
 
 CATALOGUE = load_catalogue()
