@@ -29,7 +29,7 @@ from backup_conformance.targets import (
     profile_from_options,
     provider_from_profile,
 )
-from backup_conformance.targets.data import state_returns
+from backup_conformance.targets.data import resources, state_returns
 from backup_conformance.targets.profile import Profile
 
 
@@ -99,6 +99,7 @@ class Run:
         """A live resource for one test, recorded in the ledger for teardown.
 
         In a dry run nothing is created: the values are reserved ids that name no resource."""
+        self._require_service(state_service(state))
         if self.profile.dry_run:
             return _placeholder_values(state, params or {})
         if self.ledger is None:
@@ -109,7 +110,20 @@ class Run:
         return self.ledger.obtain(state, params)
 
     def send(self, contract: Contract, params: Mapping[str, Any], **kwargs: Any) -> Exchange:
+        self._require_service(contract.service)
         return self.client.call(contract, params, **kwargs)
+
+    def _require_service(self, service: str) -> None:
+        """A profile that leaves a service out makes that service's tests not run."""
+        if service not in self.profile.services:
+            raise NotRunnable(f"the target profile defines no {service!r} service")
+
+    def mark(self) -> int:
+        """A point in the ledger; ``release(mark)`` undoes what was obtained after it."""
+        return len(self.ledger.records) if self.ledger else 0
+
+    def release(self, mark: int) -> list[str]:
+        return self.ledger.teardown_from(mark) if self.ledger else []
 
     def judge(self, contract: Contract, kind: str, exchange: Exchange,
               only: tuple[str, ...] | None = None) -> Observed:
@@ -124,6 +138,12 @@ class Run:
         if self.embedded:
             self.embedded.stop()
         return failures
+
+
+def state_service(state: str) -> str:
+    """The service a provider state's resources belong to (targets/resources.json)."""
+    service: str = resources()["states"][state]["service"]
+    return service
 
 
 def _placeholder_values(state: str, params: Mapping[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ FORBIDDEN = {
     "mock": {"checks", "targets", "cases", "extract", "runtime", "plugin"},
     "targets": {"mock", "checks", "cases", "extract", "runtime", "plugin"},
     "cases": {"mock", "extract", "plugin"},
+    "reporting": {"mock", "runtime", "cases", "extract", "plugin", "embedded"},
 }
 
 

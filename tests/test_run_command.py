@@ -82,3 +82,18 @@ def test_every_obtained_resource_is_listed_with_its_teardown(tmp_path: Path) -> 
     assert {r["state"] for r in report["resources"]} == {"vbs: a shared backup"}
     assert all(r["torn_down"] for r in report["resources"])
     assert "vbs: a shared backup:" in result.stdout
+
+
+def test_services_a_profile_leaves_out_are_not_run(tmp_path: Path) -> None:
+    from backup_conformance.mock import MockApp, MockServer
+
+    with MockServer(MockApp()) as server:
+        profile = tmp_path / "dbs-only.toml"
+        profile.write_text(f'[services.dbs]\nbase_url = "{server.url}"\nauth = "none"\n'
+                           f'[provider]\nstate_url = "{server.url}/_states"\n')
+        result = _run("--report-dir", str(tmp_path), "--target", str(profile), "-q",
+                      "-k", "test_invalid_request", "-rs")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "not run: the target profile defines no 'hbr' service" in result.stdout
+    report = json.loads((tmp_path / "resources.json").read_text())
+    assert {r["state"] for r in report["resources"]} == {"dbs: a running backup plan"}

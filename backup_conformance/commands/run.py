@@ -1,4 +1,6 @@
-"""``backup-conformance run``: the suites against a target, reports under ``reports/``.
+"""``backup-conformance run``: the suites against a target, reports under ``reports/``:
+``junit.xml`` (pytest's), ``resources.json``, the matrix (``matrix.json`` / ``.md`` / ``.html``,
+``matrix-junit.xml``, ``matrix-diff.md`` with ``--previous-matrix``) and ``allure-results/``.
 
 A thin layer over ``pytest suites`` with the same options (DESIGN.md section 5): anything after
 the known options goes to pytest unchanged, and pytest's exit code is the command's.
@@ -39,6 +41,16 @@ def register(commands: Any) -> None:
                         help="print the requests (redacted) instead of sending them")
     parser.add_argument("--hypothesis-profile", choices=("ci", "dev", "nightly"), default=None,
                         help="how many generated cases (default: ci, fast and deterministic)")
+    parser.add_argument("--baseline", metavar="FILE", type=Path, default=None,
+                        help="expected failures (API x check x test id, with reasons and "
+                             "optional expiry dates): they no longer fail the run")
+    parser.add_argument("--update-baseline", action="store_true",
+                        help="write this run's failures to the --baseline FILE")
+    parser.add_argument("--previous-matrix", metavar="FILE", type=Path, default=None,
+                        help="an earlier run's matrix.json: report what regressed and what was "
+                             "fixed since (also matrix-diff.md)")
+    parser.add_argument("--no-allure", action="store_true",
+                        help="do not write allure results (reports/allure-results)")
     parser.set_defaults(handler=run)
 
 
@@ -56,7 +68,15 @@ def pytest_args(args: argparse.Namespace, extra: list[str]) -> list[str]:
     argv = [str(suites_dir()), "-p", "no:cacheprovider", f"--rootdir={suites_dir()}",
             "-W", "ignore::pytest.PytestAssertRewriteWarning",
             f"--junitxml={reports / 'junit.xml'}", f"--strictness={args.strictness}",
-            f"--resources-report={reports / 'resources.json'}"]
+            f"--resources-report={reports / 'resources.json'}", f"--matrix-dir={reports}"]
+    if not args.no_allure:
+        argv += [f"--alluredir={reports / 'allure-results'}", "--clean-alluredir"]
+    if args.baseline:
+        argv.append(f"--baseline={args.baseline}")
+    if args.update_baseline:
+        argv.append("--update-baseline")
+    if args.previous_matrix:
+        argv.append(f"--previous-matrix={args.previous_matrix}")
     if args.dry_run:
         argv.append("--dry-run")
     if args.target_url:

@@ -110,6 +110,13 @@ class ResourceLedger:
         finally:
             self._teardown(record)
 
+    def teardown_from(self, index: int) -> list[str]:
+        """Undo the resources obtained since ``len(records)`` was ``index`` (one test's), newest
+        first, so a run never holds more than one test's resources at a time."""
+        with self._lock:
+            pending = [r for r in reversed(self._records[index:]) if not r.torn_down]
+        return [error for record in pending if (error := self._teardown(record))]
+
     def teardown_all(self) -> list[str]:
         """Undo every resource not yet undone, newest first; returns the failures (one line
         each) instead of raising, so one stuck resource does not strand the others."""
