@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,6 +20,7 @@ from urllib.parse import quote
 
 import requests
 
+from .alibaba_auth import AlibabaSigningAuth
 from .errors import AlibabaErrors
 from .request import SignableRequest, utc
 from .verdict import DEFAULT_MAX_SKEW, NonceCache, Verdict
@@ -249,24 +249,8 @@ def verify_acs3(
     return Verdict.accept(ak)
 
 
-class Acs3Auth(requests.auth.AuthBase):
+class Acs3Auth(AlibabaSigningAuth):
     """``requests`` auth that signs the final prepared request with ACS3-HMAC-SHA256."""
-
-    def __init__(
-        self,
-        access_key_id: str,
-        secret: str,
-        *,
-        security_token: str | None = None,
-        clock: Callable[[], datetime] | None = None,
-        nonce: Callable[[], str] | None = None,
-    ) -> None:
-        self._ak, self._secret, self._token = access_key_id, secret, security_token
-        self._clock = clock or (lambda: datetime.now(UTC))
-        self._nonce = nonce or (lambda: uuid.uuid4().hex)
-
-    def __repr__(self) -> str:  # never show the secret
-        return "Acs3Auth(access_key_id='***')"
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         request = SignableRequest.from_prepared(r)

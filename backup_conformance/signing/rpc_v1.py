@@ -12,13 +12,13 @@ from __future__ import annotations
 import base64
 import hmac
 import re
-import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 import requests
 
+from .alibaba_auth import AlibabaSigningAuth
 from .errors import AlibabaErrors
 from .request import SignableRequest, utc
 from .verdict import DEFAULT_MAX_SKEW, NonceCache, Verdict
@@ -164,24 +164,8 @@ def verify_rpc_v1(
     return Verdict.accept(ak)
 
 
-class RpcV1Auth(requests.auth.AuthBase):
+class RpcV1Auth(AlibabaSigningAuth):
     """``requests`` auth adding RPC V1 parameters and ``Signature`` to the final URL's query."""
-
-    def __init__(
-        self,
-        access_key_id: str,
-        secret: str,
-        *,
-        security_token: str | None = None,
-        clock: Callable[[], datetime] | None = None,
-        nonce: Callable[[], str] | None = None,
-    ) -> None:
-        self._ak, self._secret, self._token = access_key_id, secret, security_token
-        self._clock = clock or (lambda: datetime.now(UTC))
-        self._nonce = nonce or (lambda: uuid.uuid4().hex)
-
-    def __repr__(self) -> str:  # never show the secret
-        return "RpcV1Auth(access_key_id='***')"
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         request = SignableRequest.from_prepared(r)
