@@ -32,7 +32,7 @@ from backup_conformance import signing
 from backup_conformance.mock.envelopes import ALIBABA, HUAWEI
 from backup_conformance.mock.operations import SWITCHES
 from backup_conformance.mock.validation import KEEP
-from backup_conformance.mock.variants import ROUTING, VARIANTS, Behaviour, Reply
+from backup_conformance.mock.variants import ROUTING, VARIANTS, Behaviour, Reply, reply_json
 from backup_conformance.signing import SignableRequest, Verdict
 
 BANK = Path(__file__).with_name("mutations.json")
@@ -199,7 +199,7 @@ def _edit(effect: Mapping[str, Any], reply: Reply, response: Response) -> Respon
     """Apply one ``reply`` effect to the response on the wire."""
     if "status" in effect:
         response.status_code = int(effect["status"])
-    body = _json_body(response)
+    body = reply_json(response)
     if "body" in effect:
         body = dict(effect["body"])
     if isinstance(body, dict):
@@ -216,13 +216,3 @@ def _edit(effect: Mapping[str, Any], reply: Reply, response: Response) -> Respon
     if "content_type" in effect:
         response.headers["Content-Type"] = str(effect["content_type"])
     return response
-
-
-def _json_body(response: Response) -> Any:
-    data = response.get_data()
-    if not data.strip():
-        return None
-    try:
-        return json.loads(data)
-    except ValueError:
-        return None

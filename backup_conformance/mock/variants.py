@@ -109,7 +109,7 @@ class Relaxed(Behaviour):
     def finish(self, reply: Reply, response: Response) -> Response:
         if reply.kind in (REJECTED, BUSINESS) and reply.error is not None:
             response = self._error(reply, response)
-        body = _body(response)
+        body = reply_json(response)
         if isinstance(body, dict):
             body = self._extras(reply, body, response.status_code)
             out = json.dumps(dict(reversed(list(body.items()))), ensure_ascii=False)
@@ -169,7 +169,7 @@ def _json(status: int, body: Mapping[str, Any], template: Response) -> Response:
     return response
 
 
-def _body(response: Response) -> Any:
+def reply_json(response: Response) -> Any:
     """The reply's JSON body, or None when it has none (or it is not JSON)."""
     data = response.get_data()
     if not data.strip():
