@@ -80,17 +80,19 @@ class Bench:
         self.close()
 
 
-def raw_loopback(bench: Bench, n: int, url: str | None = None) -> Measure:
+def raw_loopback(bench: Bench, n: int, url: str | None = None,
+                 setup: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None) -> Measure:
     """``n`` valid calls through one plain ``requests.Session``: the loopback ceiling.
 
-    Each call gets its own live resource (set up in-process, untimed), so every answer is a
-    2xx success as in a positive case; the requests are built before the clock starts."""
+    Each call gets its own live resource (set up untimed: in-process, or through ``setup`` for
+    a mock at ``url`` elsewhere), so every answer is a 2xx success as in a positive case; the
+    requests are built before the clock starts."""
     contract, base = bench.contract, url or bench.url
     bound = binding(contract)
-    app = bench.run.embedded.app  # type: ignore[union-attr]
+    setup = setup or bench.run.embedded.app.states.setup  # type: ignore[union-attr]
     prepared = []
     for _ in range(n):
-        values = app.states.setup(bound.state, dict(bound.state_params))
+        values = setup(bound.state, dict(bound.state_params))
         params, _ = valid_params(contract, lambda state, p, v=values: dict(v))
         wire = build_request(contract, params, base)
         prepared.append((wire.method, wire.url, wire.headers, wire.body or None))
@@ -102,7 +104,85 @@ def raw_loopback(bench: Bench, n: int, url: str | None = None) -> Measure:
             response = session.request(method, target, headers=headers, data=body, timeout=10)
             ok += response.status_code < 300
         elapsed = time.perf_counter() - started
-    return Measure(n, elapsed, failures=n - ok, note="non-2xx" if ok < n else "")
+    return Measure(n, elapsed, failures=n - ok, note="non-2xx answers" if ok < n else "")
+
+
+def raw_separate_process(bench: Bench, n: int) -> Measure:
+    """``raw_loopback`` against a reference mock in its own process: the same loop without
+    the client and the server sharing one GIL."""
+    with MockProcess() as mock:
+        return raw_loopback(bench, n, url=mock.url, setup=mock.setup)
+
+
+def mock_without_http(bench: Bench, n: int) -> Measure:
+    """``n`` valid calls straight into the mock's WSGI app (werkzeug's test client, no socket,
+    no server thread): what the mock itself costs per request."""
+    from werkzeug.test import Client
+
+    contract = bench.contract
+    app = bench.run.embedded.app  # type: ignore[union-attr]
+    bound = binding(contract)
+    prepared = []
+    for _ in range(n):
+        values = app.states.setup(bound.state, dict(bound.state_params))
+        params, _ = valid_params(contract, lambda state, p, v=values: dict(v))
+        wire = build_request(contract, params, "http://127.0.0.1")
+        prepared.append((wire.method, wire.url, wire.headers, wire.body))
+    client = Client(app)
+    ok = 0
+    started = time.perf_counter()
+    for method, target, headers, body in prepared:
+        response = client.open(target, method=method, headers=headers, data=body)
+        ok += response.status_code < 300
+        response.close()
+    elapsed = time.perf_counter() - started
+    return Measure(n, elapsed, failures=n - ok, note="non-2xx answers" if ok < n else "")
+
+
+class MockProcess:
+    """The reference mock served by ``bench/mockproc.py`` in a child process (bounded: it
+    exits when its stdin closes, and is killed after a timeout)."""
+
+    def __init__(self, timeout: float = 30) -> None:
+        self.timeout = timeout
+        self.url = ""
+
+    def __enter__(self) -> MockProcess:
+        import subprocess
+        import sys
+        from pathlib import Path
+
+        script = Path(__file__).with_name("mockproc.py")
+        self.process = subprocess.Popen([sys.executable, str(script)], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        self.url = self.process.stdout.readline().strip()
+        if not self.url.startswith("http://127.0.0.1:"):
+            self.__exit__()
+            raise RuntimeError(f"the mock process did not start (said {self.url!r})")
+        self.session = requests.Session()
+        self.session.trust_env = False
+        return self
+
+    def setup(self, state: str, params: dict[str, Any]) -> dict[str, Any]:
+        answer = self.session.post(f"{self.url}/_states", timeout=10,
+                                   json={"state": state, "params": params, "action": "setup"})
+        answer.raise_for_status()
+        values: dict[str, Any] = answer.json()
+        return values
+
+    def __exit__(self, *exc: object) -> None:
+        import subprocess
+
+        if getattr(self, "session", None) is not None:
+            self.session.close()
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 def plain_schemathesis(bench: Bench, n: int) -> Measure:
@@ -135,6 +215,27 @@ def plain_schemathesis(bench: Bench, n: int) -> Measure:
 
             elapsed += _given(operation.as_strategy(mode), one, count)
     return Measure(sent, elapsed, failures=failed)
+
+
+def schemathesis_generation(bench: Bench, n: int) -> Measure:
+    """``plain_schemathesis`` minus the HTTP call and the checks: how fast schemathesis only
+    generates the cases (its ceiling on this machine, whatever the server)."""
+    import schemathesis
+    from schemathesis import GenerationMode
+
+    schema = schemathesis.openapi.from_dict(_plain(bench.contract.openapi))
+    (result,) = list(schema.get_all_operations())
+    operation = result.ok()
+    drawn = 0
+    elapsed = 0.0
+    for mode, count in ((GenerationMode.POSITIVE, n // 2), (GenerationMode.NEGATIVE,
+                                                             n - n // 2)):
+        def one(case: Any) -> None:
+            nonlocal drawn
+            drawn += 1
+
+        elapsed += _given(operation.as_strategy(mode), one, count)
+    return Measure(drawn, elapsed)
 
 
 def ours(bench: Bench, n: int) -> Measure:
@@ -219,7 +320,10 @@ def _plain(value: Any) -> Any:
 
 PIPELINES: dict[str, Callable[[Bench, int], Measure]] = {
     "raw": raw_loopback,
+    "raw_process": raw_separate_process,
+    "mock_wsgi": mock_without_http,
     "schemathesis": plain_schemathesis,
+    "schemathesis_generation": schemathesis_generation,
     "ours": ours,
     "ours_generated": ours_generated,
 }
