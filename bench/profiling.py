@@ -3,8 +3,8 @@
 cProfile only sees the thread that enabled it, so two profiles are taken in one loop: the
 client thread (generation, provider states, request building, the HTTP round trip as the
 client waits for it, judging), and the mock's WSGI app (wrapped so every request it serves is
-profiled; requests are sequential, so one profiler suffices). Time spent in werkzeug's server
-outside the app (accepting a connection, a thread per connection, parsing) is in neither and
+profiled; requests are sequential, so one profiler suffices). Time spent in the HTTP server
+outside the app (accepting connections, parsing, its worker threads) is in neither and
 shows up as the round trip's remainder.
 """
 
@@ -69,15 +69,15 @@ def profile_ours(api_id: str, cases: int, top: int = 40) -> tuple[str, list[str]
         ours(bench, 20)  # warm: imports, caches, the first connection
         server = bench.run.embedded.server._server  # type: ignore[union-attr]
         mock_profiler = cProfile.Profile()
-        wrapped = _ProfiledApp(server.app, mock_profiler)
-        server.app = wrapped
+        wrapped = _ProfiledApp(server.wsgi_app, mock_profiler)
+        server.wsgi_app = wrapped
         client_profiler = cProfile.Profile()
         started = time.perf_counter()
         client_profiler.enable()
         measure = ours(bench, cases)
         client_profiler.disable()
         wall = time.perf_counter() - started
-        server.app = wrapped.app
+        server.wsgi_app = wrapped.app
     per_case = 1000 / max(measure.cases, 1)
     client = pstats.Stats(client_profiler)
     buckets = {label: _cumulative(client, wanted) * per_case for label, wanted in BUCKETS}
@@ -92,8 +92,8 @@ def profile_ours(api_id: str, cases: int, top: int = 40) -> tuple[str, list[str]
     buckets["hypothesis engine (run_examples minus the test body)"] = engine
     buckets["our glue (the rest of the client thread)"] = total - accounted - engine
     buckets["  of the round trip: the mock's WSGI app"] = mock_ms
-    buckets["  of the round trip: a new TCP connection per request (client side)"] = connect
-    buckets["  of the round trip: werkzeug server + requests/urllib3, the rest"] = (
+    buckets["  of the round trip: opening TCP connections (client side)"] = connect
+    buckets["  of the round trip: the HTTP server (cheroot) + requests/urllib3, the rest"] = (
         round_trip - mock_ms - connect)
     summary = _summary(buckets, total, measure.cases, cases)
 
@@ -122,6 +122,7 @@ def _summary(buckets: dict[str, float], total: float, sent: int, asked: int) -> 
 
     http, http_pct = share("HTTP")
     mock, mock_pct = share("  of the round trip: the mock")
+    connect, _ = share("  of the round trip: opening")
     engine, engine_pct = share("hypothesis")
     glue, glue_pct = share("our glue")
     states, states_pct = share("provider")
@@ -130,8 +131,8 @@ def _summary(buckets: dict[str, float], total: float, sent: int, asked: int) -> 
     return [
         f"{total:.2f} ms per case under the profiler ({sent} of {asked} cases sent).",
         f"HTTP round trip {http:.2f} ms ({http_pct:.0f}%), of which the mock's app only "
-        f"{mock:.2f} ms ({mock_pct:.0f}%): werkzeug closes every connection (a TCP connect "
-        "and a server thread per request) and requests/urllib3 cost the rest.",
+        f"{mock:.2f} ms ({mock_pct:.0f}%); new connections {connect:.2f} ms; the HTTP server and "
+        "requests/urllib3 cost the rest.",
         f"Hypothesis engine {engine:.2f} ms ({engine_pct:.0f}%, averaged over all cases; the "
         f"negative half has no generation), our glue {glue:.2f} ms ({glue_pct:.0f}%).",
         f"Request building/preparing {build:.2f} ms ({build_pct:.0f}%), provider states "
