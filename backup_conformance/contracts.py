@@ -15,9 +15,27 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from jsonschema import Draft202012Validator
+
 from backup_conformance.paths import contracts_dir
 
 STRICTNESS_LEVELS = ("docs", "vendor", "strict")
+#: Validators kept per schema object (contracts are loaded once per process); cleared if some
+#: caller keeps passing fresh dicts, so it can never grow without bound.
+_VALIDATORS: dict[int, tuple[Mapping[str, Any], Draft202012Validator]] = {}
+_MAX_VALIDATORS = 1024
+
+
+def schema_validator(schema: Mapping[str, Any]) -> Draft202012Validator:
+    """A JSON Schema 2020-12 validator for ``schema``, built once per schema object: building
+    one per request or per generated case was measurable work repeated for nothing."""
+    entry = _VALIDATORS.get(id(schema))
+    if entry is None or entry[0] is not schema:
+        if len(_VALIDATORS) >= _MAX_VALIDATORS:
+            _VALIDATORS.clear()
+        entry = (schema, Draft202012Validator(dict(schema)))
+        _VALIDATORS[id(schema)] = entry
+    return entry[1]
 
 
 class ContractError(Exception):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,7 @@ class Run:
         # Dry-run lines are collected and shown once in the terminal summary: per-test output
         # is captured by pytest and would be lost for tests that end as "not run".
         self.dry_run_output = io.StringIO()
+        self._example_failures: list[str] = []
         self.client = TargetClient(profile, guard=SafetyGuard.from_profile(profile, owned=owned),
                                    out=self.dry_run_output)
 
@@ -120,16 +122,31 @@ class Run:
 
     def mark(self) -> int:
         """A point in the ledger; ``release(mark)`` undoes what was obtained after it."""
-        return len(self.ledger.records) if self.ledger else 0
+        return self.ledger.obtained if self.ledger else 0
 
     def release(self, mark: int) -> list[str]:
-        return self.ledger.teardown_from(mark) if self.ledger else []
+        """Tear down what was obtained since ``mark``; returns the teardown failures, with
+        those of the examples released since the last call (``each_example``)."""
+        held, self._example_failures = self._example_failures, []
+        return held + (self.ledger.teardown_from(mark) if self.ledger else [])
+
+    @contextmanager
+    def each_example(self) -> Iterator[None]:
+        """One property example's scope: what it obtained is torn down as it ends, so a
+        300-example nightly test holds one example's resources at a time, never 300, and
+        memory stays flat; teardown failures surface with the test's own (``release``)."""
+        mark = self.mark()
+        try:
+            yield
+        finally:
+            if self.ledger is not None:
+                self._example_failures += self.ledger.teardown_from(mark)
 
     def judge(self, contract: Contract, kind: str, exchange: Exchange,
               only: tuple[str, ...] | None = None) -> Observed:
         """Apply every active check to ``exchange``; raise on the first broken point(s)."""
         observed = observe(exchange)
-        judge(Case(contract, kind, self.strictness), observed, repro=exchange.curl(), only=only)
+        judge(Case(contract, kind, self.strictness), observed, repro=exchange.curl, only=only)
         return observed
 
     def close(self) -> list[str]:

@@ -22,7 +22,7 @@ from backup_conformance.checks import (
     judge,
     registered,
 )
-from backup_conformance.contracts import load_catalogue
+from backup_conformance.contracts import load_catalogue, schema_validator
 
 CASES = json.loads((Path(__file__).parent / "data" / "checks" / "cases.json").read_text())
 CATALOGUE = load_catalogue()
@@ -77,3 +77,28 @@ def test_a_duplicate_check_name_is_refused() -> None:
 def test_an_unknown_case_kind_lists_the_valid_ones() -> None:
     with pytest.raises(ValueError, match="valid: positive, negative, business-error"):
         Case(CATALOGUE["hbr.CancelBackupJob"], "positiv")
+
+
+def test_a_lazy_reproduction_is_built_only_for_a_failure() -> None:
+    """``repro`` as a callable: the redacted curl line costs nothing on a conforming answer."""
+    subject = Case(CATALOGUE["gaussdbfornosql.DeleteBackup"], "positive", "docs")
+    built: list[str] = []
+
+    def repro() -> str:
+        built.append("curl")
+        return "curl -X DELETE http://127.0.0.1/v3/p/backups/b"
+
+    judge(subject, Observed(202, {"X-Request-Id": "r"}, b'{"job_id": "x"}'), repro=repro)
+    assert built == []
+    with pytest.raises(CheckFailure) as info:
+        judge(subject, Observed(200, {"X-Request-Id": "r"}, b'{"job_id": "x"}'), repro=repro)
+    assert built == ["curl"] and info.value.repro.startswith("curl -X DELETE")
+
+
+def test_a_schema_validator_is_built_once_per_schema() -> None:
+    schema = CATALOGUE["gaussdbfornosql.DeleteBackup"].response_schema(202)
+    assert schema is not None
+    assert schema_validator(schema) is schema_validator(schema)
+    assert schema_validator(dict(schema)) is not schema_validator(schema)  # keyed by object
+    assert schema_validator(schema).is_valid({"job_id": "x"})
+    assert not schema_validator(schema).is_valid({"job_id": 7})

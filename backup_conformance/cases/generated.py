@@ -31,7 +31,6 @@ from urllib.parse import unquote
 
 import requests
 import schemathesis
-from jsonschema import Draft202012Validator
 from requests.structures import CaseInsensitiveDict
 from schemathesis import GenerationMode, checks
 from schemathesis.core.result import Ok
@@ -39,7 +38,7 @@ from schemathesis.core.result import Ok
 from backup_conformance.cases.positive import apply_rules, fresh_values, resource_parameters
 from backup_conformance.cases.valid import Obtain, binding, valid_params
 from backup_conformance.checks import CheckFailure, Observed
-from backup_conformance.contracts import Contract, ParameterSpec
+from backup_conformance.contracts import Contract, ParameterSpec, schema_validator
 from backup_conformance.targets import (
     OMIT,
     Exchange,
@@ -211,9 +210,9 @@ def _judge_value(contract: Contract, spec: ParameterSpec, value: Any) -> bool | 
     if spec.wire == "json":
         if isinstance(value, Raw):
             return False
-        return Draft202012Validator(dict(spec.schema)).is_valid(value)
+        return schema_validator(spec.schema).is_valid(value)
     if spec.location == "body":
-        return Draft202012Validator(dict(spec.schema)).is_valid(value)
+        return schema_validator(spec.schema).is_valid(value)
     if isinstance(value, (list, tuple, dict)):
         return None  # repeated or JSON-encoded on the wire: servers differ
     text = value.text if isinstance(value, Raw) else (
@@ -233,7 +232,7 @@ def _judge_value(contract: Contract, spec: ParameterSpec, value: Any) -> bool | 
             decoded = int(text) if _INTEGER.fullmatch(text) else float(text)
         except ValueError:
             return False
-    return Draft202012Validator(dict(spec.schema)).is_valid(decoded)
+    return schema_validator(spec.schema).is_valid(decoded)
 
 
 def not_a_server_error(case: Any, exchange: Exchange) -> Callable[[Observed], None]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from backup_conformance.checks.case import Case, Observed
 from backup_conformance.checks.failures import CheckFailure, CheckFailures
@@ -30,11 +30,21 @@ def failures(case: Case, observed: Observed, only: Iterable[str] | None = None) 
     return found
 
 
-def judge(case: Case, observed: Observed, *, repro: str = "",
+Repro = str | Callable[[], str]
+
+
+def judge(case: Case, observed: Observed, *, repro: Repro = "",
           only: Iterable[str] | None = None) -> None:
     """Raise ``CheckFailure`` (one) or ``CheckFailures`` (several) when the response breaks
-    a documented point; return quietly when it conforms."""
-    found = [f.with_context(case.contract.api_id, repro) for f in failures(case, observed, only)]
+    a documented point; return quietly when it conforms.
+
+    ``repro`` may be a callable: the (redacted) reproduction is then built only on failure,
+    not for every conforming answer."""
+    found = failures(case, observed, only)
+    if not found:
+        return
+    command = repro() if callable(repro) else repro
+    found = [f.with_context(case.contract.api_id, command) for f in found]
     if len(found) == 1:
         raise found[0]
     if found:

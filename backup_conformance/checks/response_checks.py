@@ -5,8 +5,6 @@ Every failure names what was received, what the documents say and the line that 
 
 from __future__ import annotations
 
-from jsonschema import Draft202012Validator
-
 from backup_conformance.checks.case import Case, Observed
 from backup_conformance.checks.expectations import (
     documented_codes,
@@ -17,6 +15,7 @@ from backup_conformance.checks.expectations import (
 )
 from backup_conformance.checks.failures import CheckFailure
 from backup_conformance.checks.registry import check
+from backup_conformance.contracts import schema_validator
 
 _REJECTED = ("negative", "business-error", "auth-rejected")
 
@@ -98,7 +97,7 @@ def response_schema(case: Case, observed: Observed) -> None:
         raise _fail("response-schema", "The documented JSON body does not parse", case,
                     f"{observed.json_error}: {observed.excerpt()}", "a JSON object",
                     str(schema.get("x-source", case.contract.page)), "page")
-    errors = sorted(Draft202012Validator(dict(schema)).iter_errors(observed.json),
+    errors = sorted(schema_validator(schema).iter_errors(observed.json),
                     key=lambda e: list(e.absolute_path))
     if errors:
         first = errors[0]
@@ -145,7 +144,7 @@ def error_envelope_check(case: Case, observed: Observed) -> None:
         raise _fail("error-envelope", "Error body is not JSON", case,
                     f"{observed.json_error}: {observed.excerpt()}", "a JSON error envelope",
                     source, "vendor-common")
-    errors = list(Draft202012Validator(dict(schema)).iter_errors(observed.json))
+    errors = list(schema_validator(schema).iter_errors(observed.json))
     if errors:
         raise _fail("error-envelope", "Error body is not the vendor's envelope", case,
                     observed.excerpt(), errors[0].message, source, "vendor-common")

@@ -17,10 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
 
-from backup_conformance.contracts import Contract, ParameterSpec
+from backup_conformance.contracts import Contract, ParameterSpec, schema_validator
 from backup_conformance.mock.params import Inbound
 
 _INTEGER = re.compile(r"^[+-]?\d{1,18}$")
@@ -67,7 +66,7 @@ class RequestValidator:
     def __init__(self, contract: Contract) -> None:
         self.contract = contract
         self.specs = [s for s in contract.parameters if s.layer != "vendor-common"]
-        self._validators = {s.name: Draft202012Validator(dict(s.schema)) for s in self.specs}
+        self._validators = {s.name: schema_validator(s.schema) for s in self.specs}
         self._documented = {s.name for s in contract.parameters}
         common = contract.vendor_common.get("common_parameters", [])
         self._common = {str(p.get("name")) for p in common if isinstance(p, Mapping)}

@@ -15,7 +15,7 @@ import logging
 import re
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TextIO
 
 import requests
@@ -173,30 +173,34 @@ class TargetClient:
         if remaining is not None:
             connect, read = min(connect, remaining), min(read, remaining)
         sent = _sent(prepared)
-        shown = Exchange(contract.api_id, target.name, sent, _secrets=resolved.secrets)
-        url = shown.redacted().request.url
         started = self._clock()
         try:
             response = session.send(prepared, stream=True, timeout=(connect, read),
                                     allow_redirects=False)
         except requests.exceptions.Timeout as exc:
+            url = _shown_url(contract, target, sent, resolved)
             raise TargetTimeout(f"{contract.api_id}: {url} did not answer within "
                                 f"{read if isinstance(exc, requests.ReadTimeout) else connect:g}s "
                                 f"({_cause(exc, resolved.secrets)})") from None
         except requests.exceptions.RequestException as exc:
+            url = _shown_url(contract, target, sent, resolved)
             raise TargetUnreachable(f"{contract.api_id}: cannot reach {url} "
                                     f"({_cause(exc, resolved.secrets)})") from None
         try:
-            body, body_error = self._read(response, contract.api_id, url, read, resolved)
+            body, body_error = self._read(response, contract.api_id,
+                                          lambda: _shown_url(contract, target, sent, resolved),
+                                          read, resolved)
         finally:
             response.close()
         received = _received(response, body, body_error, self._clock() - started)
         exchange = Exchange(contract.api_id, target.name, sent, received, attempts=attempt,
                             scheme=resolved.scheme, _secrets=resolved.secrets)
-        log.debug("%s", exchange.summary())
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%s", exchange.summary())
         return exchange
 
-    def _read(self, response: requests.Response, api_id: str, url: str, read: float,
+    def _read(self, response: requests.Response, api_id: str, url: Callable[[], str],
+              read: float,
               resolved: ResolvedAuth) -> tuple[bytes, str | None]:
         """The body up to the cap; an oversized or cut-short body is reported, not raised."""
         cap = self._max_body
@@ -213,12 +217,19 @@ class TargetClient:
                 chunks.append(chunk)
         except requests.exceptions.ConnectionError as exc:
             if exc.args and isinstance(exc.args[0], ReadTimeoutError):
-                raise TargetTimeout(f"{api_id}: {url} stopped sending its body for {read:g}s"
+                raise TargetTimeout(f"{api_id}: {url()} stopped sending its body for {read:g}s"
                                     ) from None
             return b"".join(chunks), _cut_short(exc, size, resolved)
         except requests.exceptions.RequestException as exc:  # ChunkedEncodingError, decoding
             return b"".join(chunks), _cut_short(exc, size, resolved)
         return b"".join(chunks), None
+
+
+def _shown_url(contract: Contract, target: ServiceTarget, sent: SentRequest,
+               resolved: ResolvedAuth) -> str:
+    """The request's URL as errors may show it (credentials masked); built only on error."""
+    shown = Exchange(contract.api_id, target.name, sent, _secrets=resolved.secrets)
+    return shown.redacted().request.url
 
 
 def _cut_short(exc: BaseException, size: int, resolved: ResolvedAuth) -> str:
