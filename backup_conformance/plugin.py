@@ -206,9 +206,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     terminalreporter.section("backup-conformance")
     write(f"target: {run.description}; strictness: {run.strictness}")
     if run.ledger is not None:
-        records = run.ledger.records
-        write(f"resources obtained through provider states: {len(records)}")
-        for state, count in sorted(Counter(r.state for r in records).items()):
+        write(f"resources obtained through provider states: {run.ledger.obtained}")
+        for state, count in sorted(run.ledger.obtained_by_state.items()):
             write(f"  {state}: {count}")
     for line in run.dry_run_output.getvalue().splitlines():
         write(line)

@@ -37,7 +37,8 @@ def memory_run(api_id: str, cases: int, trace: bool) -> dict[str, object]:
     """``pipelines.ours`` for ``cases`` cases in this fresh process: its peak RSS; then, with
     ``trace``, a second run on a fresh mock under tracemalloc for the peak of Python
     allocations and where the memory still held at the end was allocated (by file); plus
-    what the run retains (ledger records), which explains any growth."""
+    how many resources the ledger still holds in memory (live ones; torn-down records are
+    spooled to a file), which explains any growth."""
     import gc
     import tracemalloc
 
@@ -56,7 +57,7 @@ def memory_run(api_id: str, cases: int, trace: bool) -> dict[str, object]:
         gc.collect()  # "held" means reachable: garbage cycles awaiting collection do not count
         after = current_rss_kib()
         ledger = bench.run.ledger
-        records = len(ledger.records) if ledger is not None else 0
+        records = len(ledger.live) if ledger is not None else 0
     result: dict[str, object] = {
         "cases": measure.cases, "seconds": seconds, "failures": measure.failures,
         "rss_baseline_kib": baseline, "rss_peak_kib": peak, "rss_before_kib": before,
@@ -71,8 +72,33 @@ def memory_run(api_id: str, cases: int, trace: bool) -> dict[str, object]:
             top = tracemalloc.take_snapshot().statistics("filename")[:6]
             tracemalloc.stop()
         result.update(traced_current_bytes=current, traced_peak_bytes=traced_peak,
-                      traced_top=[[_short(str(s.traceback[0].filename)), s.size] for s in top])
+                      traced_top=[[_short(str(s.traceback[0].filename)), s.size] for s in top],
+                      hypothesis_peak_bytes=_hypothesis_alone(api_id, cases // 2))
     return result
+
+
+def _hypothesis_alone(api_id: str, examples: int) -> int:
+    """The tracemalloc peak of hypothesis by itself: the positive half's strategy, the same
+    example count, an empty test body. Within one property run hypothesis keeps every
+    example's choices (its data tree), so this is the baseline our peak is compared with."""
+    import tracemalloc
+
+    from hypothesis import given
+    from pipelines import profile
+
+    from backup_conformance.cases.positive import calls
+    from backup_conformance.contracts import load_catalogue
+
+    with profile(examples):
+        @given(calls(load_catalogue()[api_id]))
+        def empty(call: object) -> None:
+            return None
+
+        tracemalloc.start(1)
+        empty()
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return int(peak)
 
 
 def _short(filename: str) -> str:

@@ -256,19 +256,20 @@ def ours(bench: Bench, n: int) -> Measure:
     started = time.perf_counter()
     with profile(n // 2):
         try:
-            run_examples(calls(contract), positive)
+            run_examples(calls(contract), positive, scope=run.each_example)
         except Exception:
             failed += 1
     found = variants(contract)
     for i in range(n - n // 2):
         variant = found[i % len(found)]
-        params, _ = valid_params(contract, run.obtain, variant.state_params)
-        exchange = run.send(contract, variant.mutate(params))
-        sent += 1
-        try:
-            run.judge(contract, "negative", exchange)
-        except Exception:
-            failed += 1
+        with run.each_example():  # as the plugin releases each test_negative case's resource
+            params, _ = valid_params(contract, run.obtain, variant.state_params)
+            exchange = run.send(contract, variant.mutate(params))
+            sent += 1
+            try:
+                run.judge(contract, "negative", exchange)
+            except Exception:
+                failed += 1
     return Measure(sent, time.perf_counter() - started, failures=failed)
 
 
@@ -293,7 +294,8 @@ def ours_generated(bench: Bench, n: int) -> Measure:
         started = time.perf_counter()
         with profile(count):
             try:
-                run_examples(strategy(contract, mode), one, shrink=False)
+                run_examples(strategy(contract, mode), one, shrink=False,
+                             scope=run.each_example)
             except Exception:
                 failed += 1
         elapsed += time.perf_counter() - started

@@ -22,4 +22,4 @@ def test_valid_call_succeeds(bc_run: Any, bc_contract: Contract) -> None:
         params, _ = bind_call(bc_contract, bc_run.obtain, call)
         judge_all(bc_run, bc_contract, "positive", bc_run.send(bc_contract, params))
 
-    run_examples(calls(bc_contract), one)
+    run_examples(calls(bc_contract), one, scope=bc_run.each_example)

@@ -40,4 +40,5 @@ def test_generated_case_is_judged(bc_run: Any, bc_contract: Contract, mode: str)
         judge_all(bc_run, bc_contract, generated.kind, exchange,
                   extra=[not_a_server_error(case, exchange)])
 
-    run_examples(strategy(bc_contract, mode), one, shrink=False)
+    run_examples(strategy(bc_contract, mode), one, shrink=False,
+                 scope=bc_run.each_example)

@@ -65,6 +65,6 @@ def test_quick_benchmark_writes_every_row(tmp_path: Path) -> None:
         assert "error" not in row and row["rss_peak_kib"] > 0
         assert f"| {row['id']} |" in table
 
-    assert len(report["goals"]) == 7
+    assert len(report["goals"]) == 8
     assert len(report["profile"]["summary"]) == 5
     assert "cumulative" in (tmp_path / "profile.txt").read_text()

@@ -117,3 +117,19 @@ def test_nothing_is_seeded() -> None:
     world = MockApp(CATALOGUE).world
     assert not (world.jobs or world.plans or world.backups or world.clients
                 or world.manual_backups)
+
+
+def test_the_client_token_memory_is_bounded() -> None:
+    """Idempotent replays remember the newest tokens only, so a long run's mock stays flat."""
+    from backup_conformance.mock.state import TOKEN_MEMORY, World
+
+    world = World()
+    calls: list[int] = []
+    for n in range(TOKEN_MEMORY + 10):
+        world.once(("dbs.StopBackupPlan", f"t-{n}"), ("plan", "ALL"), lambda n=n: calls.append(n))
+    assert len(world.tokens) == TOKEN_MEMORY
+    newest = f"t-{TOKEN_MEMORY + 9}"
+    world.once(("dbs.StopBackupPlan", newest), ("plan", "ALL"), lambda: calls.append(-1))
+    assert calls[-1] != -1  # replayed, not recomputed
+    world.once(("dbs.StopBackupPlan", "t-0"), ("plan", "ALL"), lambda: calls.append(-2))
+    assert calls[-1] == -2  # forgotten: computed afresh

@@ -215,3 +215,44 @@ def test_ledger_registers_with_atexit(monkeypatch):
     assert registered == [ledger.teardown_all]
     ledger.teardown_all()
     assert unregistered == [ledger.teardown_all]
+
+
+def test_ids_stay_owned_until_their_scope_is_released():
+    """A test may call on a resource it handed back early (``resource``); once its scope is
+    released (``teardown_from``), a later test may not name it."""
+    ledger = ResourceLedger(Recording(), register_atexit=False)
+    mark = ledger.obtained
+    with ledger.resource(JOB) as values:
+        assert ledger.owns(values["JobId"])
+    assert ledger.owns("job-1") and ledger.live == []  # torn down, scope still open
+    ledger.obtain(JOB)
+    assert ledger.teardown_from(mark) == []
+    assert not ledger.owns("job-1") and not ledger.owns("job-2") and not ledger.owns("v-1")
+
+
+def test_a_failed_teardown_keeps_its_ids_owned():
+    ledger = ResourceLedger(Recording(fail_on="job-1"), register_atexit=False)
+    ledger.obtain(JOB)
+    ledger.obtain(JOB)
+    assert len(ledger.teardown_all()) == 1
+    assert ledger.owns("job-1") and not ledger.owns("job-2")
+    assert ledger.owns("v-1")  # the stuck job still names its vault
+
+
+def test_released_records_leave_memory_but_not_the_report():
+    """Flat memory: after release nothing per resource is held in memory, yet the report
+    still lists every resource, oldest first, with its outcome."""
+    ledger = ResourceLedger(Recording(fail_on="job-3"), clock=lambda: 0.0,
+                            register_atexit=False)
+    for _ in range(50):
+        mark = ledger.obtained
+        ledger.obtain(JOB)
+        ledger.teardown_from(mark)
+    ledger.obtain(JOB)  # one still live
+    assert [r.values["JobId"] for r in ledger.live] == ["job-51"]
+    assert ledger._retired == {} and set(ledger._owned) == {"job-3", "job-51", "v-1"}
+    report = ledger.report()
+    assert [r["values"]["JobId"] for r in report] == [f"job-{n}" for n in range(1, 52)]
+    assert [r["torn_down"] for r in report] == [n not in (3, 51) for n in range(1, 52)]
+    assert "teardown refused" in report[2]["teardown_error"]
+    assert ledger.obtained == 51 and ledger.obtained_by_state == {JOB: 51}

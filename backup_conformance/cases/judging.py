@@ -4,6 +4,7 @@ target trouble instead of shrinking it, and the kind-independent checks of an un
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any, TypeVar
 
 from hypothesis import Phase, given, settings
@@ -34,13 +35,15 @@ def ends_run(exc: BaseException) -> bool:
 
 
 def run_examples(strategy: st.SearchStrategy[T], body: Callable[[T], None], *,
-                 shrink: bool = True) -> None:
+                 shrink: bool = True,
+                 scope: Callable[[], AbstractContextManager[Any]] | None = None) -> None:
     """Run ``body`` on examples of ``strategy`` under the active hypothesis profile.
 
     Conformance failures are shrunk unless ``shrink`` is false, and one failure is reported
     per test (``report_multiple_bugs=False`` keeps a report readable). Trouble for which
     ``ends_run`` holds ends the run at once and is re-raised as is, so a target without
     resources is "not run" once, and a hanging target costs one timeout, not one per example.
+    ``scope`` wraps each example (``Run.each_example``: its resources are released as it ends).
     """
     stopped: list[BaseException] = []
     active = settings.default or settings()
@@ -52,7 +55,8 @@ def run_examples(strategy: st.SearchStrategy[T], body: Callable[[T], None], *,
         if stopped:
             return
         try:
-            body(value)
+            with scope() if scope is not None else nullcontext():
+                body(value)
         except Exception as exc:
             if not ends_run(exc):
                 raise

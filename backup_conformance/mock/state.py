@@ -12,6 +12,7 @@ import secrets
 import string
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -82,6 +83,10 @@ class Remembered:
     outcome: Any
 
 
+#: How many ClientTokens the mock remembers for idempotent replays (oldest forgotten first).
+TOKEN_MEMORY = 1024
+
+
 class World:
     """Every resource of the five APIs. All public methods take the one lock."""
 
@@ -93,7 +98,7 @@ class World:
         self.sharings: dict[tuple[str, str], str] = {}  # (project, sharing id) -> backup id
         self.clients: dict[str, Client] = {}
         self.manual_backups: set[tuple[str, str]] = set()  # (project, backup id)
-        self.tokens: dict[tuple[str, str], Remembered] = {}
+        self.tokens: OrderedDict[tuple[str, str], Remembered] = OrderedDict()
 
     # --- HBR backup jobs -------------------------------------------------------------------
     def add_job(self, vault_id: str | None = None) -> tuple[str, str]:
@@ -142,7 +147,9 @@ class World:
         """Idempotency: the first outcome for ``key`` is kept and replayed.
 
         Returns ``(outcome, True)``; ``(None, False)`` when ``key`` was used with another
-        fingerprint (same token, different request).
+        fingerprint (same token, different request). The newest ``TOKEN_MEMORY`` tokens are
+        remembered (the page states no window): a long run's memory stays flat, and a repeat
+        comes within a few calls of its first request in every suite.
         """
         with self.lock:
             seen = self.tokens.get(key)
@@ -153,6 +160,8 @@ class World:
                 return replay, True
             outcome = compute()
             self.tokens[key] = Remembered(fingerprint, outcome)
+            if len(self.tokens) > TOKEN_MEMORY:
+                self.tokens.popitem(last=False)
             return outcome, True
 
     # --- VBS shared backups ----------------------------------------------------------------

@@ -3,15 +3,24 @@
 Every resource the suite obtains is written down before the test sees it; ``teardown_all``
 undoes them newest first, collects failures instead of stopping at the first, is safe to call
 twice, and is registered with ``atexit`` so an interrupted run still cleans up. The ids in the
-ledger are also the only ones destructive calls may name (``safety.py``).
+ledger are also the only ones destructive calls may name (``safety.py``): from when they are
+obtained until the scope that obtained them (a test, a property example) is released, so a
+test may still call on a resource it handed back early (``resource``), but a later test may not.
+
+Memory stays flat however long the run: a released record leaves memory for a spool file (one
+JSON line each, read back only for the run's resources report); only the live resources, the
+ids still owned and per-state counts are held.
 """
 
 from __future__ import annotations
 
 import atexit
+import json
 import logging
+import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -60,8 +69,12 @@ class ResourceLedger:
                  register_atexit: bool = True) -> None:
         self.provider = provider
         self._clock = clock
-        self._records: list[LedgerRecord] = []
-        self._owned: set[str] = set()
+        self._live: dict[int, LedgerRecord] = {}  # sequence number -> not yet torn down
+        self._obtained = 0
+        self._by_state: Counter[str] = Counter()
+        self._owned: Counter[str] = Counter()  # id -> records in scope naming it
+        self._retired: dict[int, LedgerRecord] = {}  # torn down early, their scope not over
+        self._spool: Any = None  # torn-down records, JSON lines, for ``report``
         self._lock = threading.Lock()
         self._atexit = register_atexit
         self._registered = False
@@ -73,16 +86,36 @@ class ResourceLedger:
         self.teardown_all()
 
     @property
-    def records(self) -> list[LedgerRecord]:
-        return list(self._records)
+    def obtained(self) -> int:
+        """How many resources this run obtained (also the next one's sequence number)."""
+        return self._obtained
+
+    @property
+    def obtained_by_state(self) -> dict[str, int]:
+        return dict(self._by_state)
+
+    @property
+    def live(self) -> list[LedgerRecord]:
+        """The resources not yet torn down, oldest first."""
+        with self._lock:
+            return list(self._live.values())
 
     def report(self) -> list[dict[str, Any]]:
         """Every resource obtained in this run, oldest first, for the run's report."""
-        return [record.as_dict() for record in self._records]
+        with self._lock:
+            done: list[tuple[int, dict[str, Any]]] = []
+            if self._spool is not None:
+                self._spool.seek(0)
+                done = [(entry["seq"], entry["record"])
+                        for entry in map(json.loads, self._spool)]
+                self._spool.seek(0, 2)
+            live = [(seq, record.as_dict())
+                    for seq, record in [*self._live.items(), *self._retired.items()]]
+        return [record for _, record in sorted(done + live, key=lambda pair: pair[0])]
 
     def owns(self, resource_id: str) -> bool:
-        """Whether ``resource_id`` came from a provider state in this run."""
-        return resource_id in self._owned
+        """Whether ``resource_id`` came from a provider state of a scope not yet released."""
+        return self._owned[resource_id] > 0
 
     def obtain(self, state: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Set ``state`` up and record it; the values are validated by the provider layer."""
@@ -91,7 +124,9 @@ class ResourceLedger:
         record = LedgerRecord(state, params, dict(values), self._clock(), repr(self.provider),
                               ids=_ids(state, values))
         with self._lock:
-            self._records.append(record)
+            self._live[self._obtained] = record
+            self._obtained += 1
+            self._by_state[state] += 1
             self._owned.update(record.ids)
             if self._atexit and not self._registered:
                 atexit.register(self.teardown_all)
@@ -104,36 +139,40 @@ class ResourceLedger:
                  ) -> Iterator[dict[str, Any]]:
         """``with ledger.resource(state) as values:`` torn down even if the body raises."""
         values = self.obtain(state, params)
-        record = self._records[-1]
+        seq = self._obtained - 1
         try:
             yield values
         finally:
-            self._teardown(record)
+            self._teardown(seq)
 
-    def teardown_from(self, index: int) -> list[str]:
-        """Undo the resources obtained since ``len(records)`` was ``index`` (one test's), newest
-        first, so a run never holds more than one test's resources at a time."""
+    def teardown_from(self, mark: int) -> list[str]:
+        """Undo the resources obtained since ``obtained`` was ``mark`` (one test's or one
+        example's), newest first, so a run never holds more than that at a time."""
         with self._lock:
-            pending = [r for r in reversed(self._records[index:]) if not r.torn_down]
-        return [error for record in pending if (error := self._teardown(record))]
+            pending = [seq for seq in reversed(self._live) if seq >= mark]
+        failures = [error for seq in pending if (error := self._teardown(seq))]
+        with self._lock:
+            for seq in [seq for seq in self._retired if seq >= mark]:
+                self._disown(seq, self._retired.pop(seq))
+        return failures
 
     def teardown_all(self) -> list[str]:
         """Undo every resource not yet undone, newest first; returns the failures (one line
         each) instead of raising, so one stuck resource does not strand the others."""
-        with self._lock:
-            pending = [r for r in reversed(self._records) if not r.torn_down]
-        failures = [error for record in pending if (error := self._teardown(record))]
+        failures = self.teardown_from(0)
         with self._lock:
             if self._registered:
                 atexit.unregister(self.teardown_all)
                 self._registered = False
         return failures
 
-    def _teardown(self, record: LedgerRecord) -> str | None:
+    def _teardown(self, seq: int) -> str | None:
         with self._lock:
-            if record.torn_down:
+            record = self._live.get(seq)
+            if record is None or record.torn_down:
                 return None
             record.torn_down = True  # claimed: a second caller will not tear down again
+        message = None
         try:
             self.provider.teardown(record.state, record.params, record.values)
         except Exception as exc:
@@ -141,5 +180,22 @@ class ResourceLedger:
             message = f"teardown of {record.state!r} {sorted(record.ids)} failed: " \
                       f"{record.teardown_error}"
             log.warning("%s", message)
-            return message
-        return None
+        with self._lock:
+            del self._live[seq]
+            self._retired[seq] = record
+        return message
+
+    def _disown(self, seq: int, record: LedgerRecord) -> None:
+        """The record's scope is over: spool it, and unless its teardown failed (then the
+        resource is still there, still ours to name) its ids may no longer be named."""
+        if record.teardown_error is None:
+            for resource_id in record.ids:
+                self._owned[resource_id] -= 1
+                if self._owned[resource_id] <= 0:
+                    del self._owned[resource_id]
+        self._spooled(seq, record)
+
+    def _spooled(self, seq: int, record: LedgerRecord) -> None:
+        if self._spool is None:
+            self._spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (lives as long as the ledger)
+        self._spool.write(json.dumps({"seq": seq, "record": record.as_dict()}) + "\n")
