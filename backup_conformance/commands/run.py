@@ -64,9 +64,11 @@ def _report_dir(requested: Path | None) -> Path:
 def pytest_args(args: argparse.Namespace, extra: list[str]) -> list[str]:
     """The pytest command line equivalent to ``args``."""
     reports = _report_dir(args.report_dir)
-    # The CLI imported this package before pytest started: its modules cannot be rewritten.
+    # --assert=plain: the suites report through CheckFailure, never a bare assert, and
+    # rewriting every module of every pytest11 plugin costs ~2 s a start where bytecode may
+    # not be cached (PYTHONDONTWRITEBYTECODE; bench/ rows d.startup*).
     argv = [str(suites_dir()), "-p", "no:cacheprovider", f"--rootdir={suites_dir()}",
-            "-W", "ignore::pytest.PytestAssertRewriteWarning",
+            "--assert=plain",
             f"--junitxml={reports / 'junit.xml'}", f"--strictness={args.strictness}",
             f"--resources-report={reports / 'resources.json'}", f"--matrix-dir={reports}"]
     if not args.no_allure:
