@@ -14,8 +14,11 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import signal
+import threading
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +155,8 @@ def bc_run(pytestconfig: pytest.Config) -> Iterator[Any]:
     except (TargetError, ValueError) as exc:
         pytest.exit(f"backup-conformance: {exc}", returncode=2)
     pytestconfig.stash[_RUN] = run
-    yield run
+    with _terminated_as_interrupt():
+        yield run
     failures = run.close()
     pytestconfig.stash.setdefault(_TEARDOWN, []).extend(failures)
     report = pytestconfig.getoption("bc_resources_report")
@@ -160,6 +164,26 @@ def bc_run(pytestconfig: pytest.Config) -> Iterator[Any]:
         report.parent.mkdir(parents=True, exist_ok=True)
         report.write_text(json.dumps({"target": run.description,
                                       "resources": run.ledger.report()}, indent=2) + "\n")
+
+
+@contextmanager
+def _terminated_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a cancelled CI job, ``kill``) ends the run like Ctrl-C: pytest stops, the
+    session's teardown releases every resource obtained on the target, and the reports are
+    written. Python's default for SIGTERM is to die on the spot, skipping even ``atexit``.
+    A handler someone else installed is left alone, as is any thread but the main one."""
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt(f"signal {signum}: tearing down what this run obtained")
+
+    ours = (threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL)
+    if ours:
+        signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        if ours:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @pytest.fixture(autouse=True)
