@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -66,15 +66,16 @@ class Contract:
     facts: Mapping[str, Any]
     vendor_common: Mapping[str, Any] = field(repr=False)
 
-    @property
+    # Cached: a contract is read-only, and the suites ask for these on every generated case.
+    @cached_property
     def method(self) -> str:
         return self._path_item()[1].upper()
 
-    @property
+    @cached_property
     def path(self) -> str:
         return self._path_item()[0]
 
-    @property
+    @cached_property
     def operation(self) -> Mapping[str, Any]:
         path, method = self._path_item()
         result: Mapping[str, Any] = self.openapi["paths"][path][method]
@@ -85,7 +86,7 @@ class Contract:
         """The Alibaba RPC action name (None for REST APIs)."""
         return self.facts.get("action")
 
-    @property
+    @cached_property
     def parameters(self) -> tuple[ParameterSpec, ...]:
         """Every documented request parameter, Huawei body fields included."""
         specs = [_spec(p) for p in self.operation.get("parameters", [])]
