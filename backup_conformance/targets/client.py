@@ -200,8 +200,7 @@ class TargetClient:
         return exchange
 
     def _read(self, response: requests.Response, api_id: str, url: Callable[[], str],
-              read: float,
-              resolved: ResolvedAuth) -> tuple[bytes, str | None]:
+              read: float, resolved: ResolvedAuth) -> tuple[bytes, str | None]:
         """The body up to the cap; an oversized or cut-short body is reported, not raised."""
         cap = self._max_body
         declared = response.headers.get("Content-Length", "")

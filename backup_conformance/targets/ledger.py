@@ -119,12 +119,17 @@ class ResourceLedger:
 
     def obtain(self, state: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Set ``state`` up and record it; the values are validated by the provider layer."""
+        return self._obtain(state, params)[1]
+
+    def _obtain(self, state: str, params: Mapping[str, Any] | None
+                ) -> tuple[int, dict[str, Any]]:
         params = dict(params or {})
         values = self.provider.setup(state, params)
         record = LedgerRecord(state, params, dict(values), self._clock(), repr(self.provider),
                               ids=_ids(state, values))
         with self._lock:
-            self._live[self._obtained] = record
+            seq = self._obtained
+            self._live[seq] = record
             self._obtained += 1
             self._by_state[state] += 1
             self._owned.update(record.ids)
@@ -132,14 +137,13 @@ class ResourceLedger:
                 atexit.register(self.teardown_all)
                 self._registered = True
         log.info("obtained %r: %s", state, sorted(record.ids))
-        return dict(values)
+        return seq, dict(values)
 
     @contextmanager
     def resource(self, state: str, params: Mapping[str, Any] | None = None
                  ) -> Iterator[dict[str, Any]]:
         """``with ledger.resource(state) as values:`` torn down even if the body raises."""
-        values = self.obtain(state, params)
-        seq = self._obtained - 1
+        seq, values = self._obtain(state, params)
         try:
             yield values
         finally:
