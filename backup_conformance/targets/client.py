@@ -173,23 +173,23 @@ class TargetClient:
         if remaining is not None:
             connect, read = min(connect, remaining), min(read, remaining)
         sent = _sent(prepared)
+
+        def shown_url() -> str:  # redacted; built only for an error message
+            return _shown_url(contract, target, sent, resolved)
+
         started = self._clock()
         try:
             response = session.send(prepared, stream=True, timeout=(connect, read),
                                     allow_redirects=False)
         except requests.exceptions.Timeout as exc:
-            url = _shown_url(contract, target, sent, resolved)
-            raise TargetTimeout(f"{contract.api_id}: {url} did not answer within "
+            raise TargetTimeout(f"{contract.api_id}: {shown_url()} did not answer within "
                                 f"{read if isinstance(exc, requests.ReadTimeout) else connect:g}s "
                                 f"({_cause(exc, resolved.secrets)})") from None
         except requests.exceptions.RequestException as exc:
-            url = _shown_url(contract, target, sent, resolved)
-            raise TargetUnreachable(f"{contract.api_id}: cannot reach {url} "
+            raise TargetUnreachable(f"{contract.api_id}: cannot reach {shown_url()} "
                                     f"({_cause(exc, resolved.secrets)})") from None
         try:
-            body, body_error = self._read(response, contract.api_id,
-                                          lambda: _shown_url(contract, target, sent, resolved),
-                                          read, resolved)
+            body, body_error = self._read(response, contract.api_id, shown_url, read, resolved)
         finally:
             response.close()
         received = _received(response, body, body_error, self._clock() - started)
