@@ -16,7 +16,8 @@ from typing import Any
 
 import requests
 
-from backup_conformance.checks import Case, CheckFailure, Observed, judge
+from backup_conformance.cases.running import NotRunnable, observe
+from backup_conformance.checks import Case, Observed, judge
 from backup_conformance.contracts import Catalogue, Contract
 from backup_conformance.embedded import EmbeddedMock
 from backup_conformance.targets import (
@@ -33,6 +34,8 @@ from backup_conformance.targets import (
 from backup_conformance.targets.data import resources, state_returns
 from backup_conformance.targets.profile import Profile
 
+__all__ = ["MOCK_OPTIONS", "NotRunnable", "Run", "RunOptions", "observe", "state_service"]
+
 
 @dataclass
 class RunOptions:
@@ -43,10 +46,6 @@ class RunOptions:
     api_ids: tuple[str, ...] = ()
     mock_options: Mapping[str, Any] = field(default_factory=dict)
     dry_run: bool = False
-
-
-class NotRunnable(Exception):
-    """A test cannot run against this target (no credentials, no way to obtain a resource)."""
 
 
 class Run:
@@ -168,20 +167,6 @@ def _placeholder_values(state: str, params: Mapping[str, Any]) -> dict[str, Any]
     return {key: [nonexistent_id(key) for _ in range(count)] if kind == "list"
             else nonexistent_id(key)
             for key, kind in state_returns(state).items()}
-
-
-def observe(exchange: Exchange) -> Observed:
-    """The response of ``exchange`` as checks see it; a broken answer is a failure here."""
-    response = exchange.response
-    if response is None:
-        raise NotRunnable("dry run: the request was printed, not sent")
-    if exchange.failure:
-        raise CheckFailure(
-            "target-response", "The target's answer could not be read whole",
-            received=exchange.failure, documented="a complete HTTP response",
-            source="HTTP/1.1", layer="page", api_id=exchange.api_id, repro=exchange.curl(),
-        )
-    return Observed(response.status, dict(response.headers), response.body)
 
 
 MOCK_OPTIONS = ("variant", "mutation")

@@ -36,6 +36,7 @@ from schemathesis import GenerationMode, checks
 from schemathesis.core.result import Ok
 
 from backup_conformance.cases.positive import apply_rules, fresh_values, resource_parameters
+from backup_conformance.cases.running import NotRunnable
 from backup_conformance.cases.valid import Obtain, binding, valid_params
 from backup_conformance.checks import CheckFailure, Observed
 from backup_conformance.contracts import Contract, ParameterSpec, schema_validator
@@ -116,8 +117,6 @@ def _on_live_resource(contract: Contract, params: dict[str, Any], obtain: Obtain
     """``params`` with each present, unbroken resource id taken from a freshly obtained
     resource (a missing or broken one stays as it is), or unchanged when none qualifies or
     the target cannot provide a resource."""
-    from backup_conformance.runtime import NotRunnable
-
     names = [n for n in binding(contract).params if n in params and n not in broken]
     if not names:
         return params

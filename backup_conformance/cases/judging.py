@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
+from backup_conformance.cases.running import CaseRun, NotRunnable, observe
 from backup_conformance.checks import (
     CASE_KINDS,
     Case,
@@ -19,7 +20,6 @@ from backup_conformance.checks import (
     failures,
 )
 from backup_conformance.contracts import Contract
-from backup_conformance.runtime import NotRunnable, observe
 from backup_conformance.targets import Exchange, TargetError
 
 T = TypeVar("T")
@@ -78,7 +78,7 @@ def kind_independent(contract: Contract, strictness: str, observed: Observed) ->
     return tuple(sorted(set.intersection(*per_kind)))
 
 
-def judge_all(run: Any, contract: Contract, kind: str | None, exchange: Exchange, *,
+def judge_all(run: CaseRun, contract: Contract, kind: str | None, exchange: Exchange, *,
               extra: Iterable[Extra] = ()) -> Observed:
     """``run.judge`` for ``kind`` (None: only the kind-independent checks), then each ``extra``
     check on the same answer; every failure is reported together."""
