@@ -11,8 +11,6 @@ Fixtures (all documented in the README):
 
 from __future__ import annotations
 
-import argparse
-import difflib
 import json
 import signal
 import threading
@@ -25,7 +23,8 @@ from typing import Any
 import pytest
 
 from backup_conformance import hypothesis_profiles
-from backup_conformance.contracts import STRICTNESS_LEVELS, Catalogue, load_catalogue
+from backup_conformance.contracts import Catalogue, load_catalogue
+from backup_conformance.plugin_options import add_options
 
 MARKERS = (
     "api(api_id): the API a conformance test judges",
@@ -33,65 +32,9 @@ MARKERS = (
 )
 
 
-def _api_id(value: str) -> str:
-    known = list(load_catalogue())
-    if value in known:
-        return value
-    close = difflib.get_close_matches(value, known, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    raise argparse.ArgumentTypeError(
-        f"unknown API id {value!r}; valid: {', '.join(known)}.{hint}")
-
-
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("backup-conformance", "backup-conformance target and strictness")
-    group.addoption("--target-url", dest="bc_target_url", metavar="URL", default=None,
-                    help="run every API against this base URL (default: the embedded mock)")
-    group.addoption("--state-url", dest="bc_state_url", metavar="URL", default=None,
-                    help="the target's provider-state endpoint (POST {state, params, action})")
-    group.addoption("--target", dest="bc_target", metavar="PROFILE.toml", default=None,
-                    type=Path, help="a target profile (see fixtures/targets/)")
-    group.addoption("--api", dest="bc_api", metavar="ID", action="append", default=[],
-                    type=_api_id, help="run only this API (repeatable)")
-    group.addoption("--strictness", dest="bc_strictness", default="vendor",
-                    choices=STRICTNESS_LEVELS,
-                    help="docs: the pages only; vendor: plus the vendor-common layer "
-                         "(default); strict: plus labelled expectations no document states")
-    group.addoption("--dry-run", dest="bc_dry_run", action="store_true", default=False,
-                    help="print every request (redacted) instead of sending it; no resources "
-                         "are obtained (tests report 'not run: dry run')")
-    group.addoption("--resources-report", dest="bc_resources_report", metavar="FILE",
-                    type=Path, default=None,
-                    help="write every resource obtained through provider states (and whether "
-                         "its teardown succeeded) to FILE as JSON")
-    group.addoption("--mock-option", dest="bc_mock_options", metavar="NAME=VALUE",
-                    action="append", default=[], type=_mock_option,
-                    help="an option of the embedded mock, e.g. variant=relaxed or "
-                         "mutation=NAME (the mutation self-test uses these)")
-    group.addoption("--matrix-dir", dest="bc_matrix_dir", metavar="DIR", type=Path,
-                    default=None,
-                    help="write the conformance matrix to DIR: matrix.json (schema: "
-                         "backup_conformance/reporting/schema/matrix.schema.json), matrix.md, "
-                         "matrix.html, matrix-junit.xml (and matrix-diff.md)")
-    group.addoption("--baseline", dest="bc_baseline", metavar="FILE", type=Path, default=None,
-                    help="expected failures (API x check x test id, each with a reason and an "
-                         "optional expiry date): they no longer fail the run; new and expired "
-                         "ones do; fixed ones are reported for pruning")
-    group.addoption("--update-baseline", dest="bc_update_baseline", action="store_true",
-                    default=False,
-                    help="write this run's failures to the --baseline FILE (reasons and expiry "
-                         "dates of entries still failing are kept)")
-    group.addoption("--previous-matrix", dest="bc_previous_matrix", metavar="FILE", type=Path,
-                    default=None,
-                    help="a matrix.json of an earlier run: report what regressed and what was "
-                         "fixed since (terminal, and matrix-diff.md in --matrix-dir)")
-
-
-def _mock_option(value: str) -> tuple[str, str]:
-    name, sep, setting = value.partition("=")
-    if not sep or not name:
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {value!r}")
-    return name, setting
+    add_options(group.addoption)
 
 
 def pytest_configure(config: pytest.Config) -> None:
