@@ -14,10 +14,8 @@ from __future__ import annotations
 import json
 import signal
 import threading
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -165,7 +163,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     run = config.stash.get(_RUN, None)
     reports = config.pluginmanager.get_plugin(_Reports.NAME)
     if run is None:
-        if reports is not None and reports.collector.records:  # xdist: the run is in workers
+        if reports is not None and reports.session.records:  # xdist: the run is in workers
             terminalreporter.section("backup-conformance")
             reports.summary(terminalreporter)
         return
@@ -184,54 +182,34 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         reports.summary(terminalreporter)
 
 
-# --- reports: the matrix, baselines, the previous-run diff, allure ------------------------
+# --- reports: hooks feeding reporting.session (the matrix, baselines, diff) and allure --------
 
 _META = pytest.StashKey[Any]()
 _EXCHANGES = pytest.StashKey[list[Any]]()
 
 
 class _Reports:
-    """Feeds the reporting package: each test's markers become its matrix position (and JUnit
-    properties, and allure labels); each report its outcome record; at the end the matrix,
-    the baseline verdict and the diff are written. Under pytest-xdist the records are built in
-    the controller from the reports the workers send (the failures travel as plain data)."""
+    """The pytest side of the reports: each test's markers become its matrix position (and
+    JUnit properties, and allure labels); each report is handed to ``SessionReports``, which
+    writes everything at the session's end. Under pytest-xdist the records are built in the
+    controller from the reports the workers send (the failures travel as plain data)."""
 
     NAME = "backup-conformance-reports"
 
     def __init__(self, config: pytest.Config) -> None:
-        from datetime import date
-
-        from backup_conformance.reporting import Collector
-        from backup_conformance.reporting.baseline import Baseline, BaselineError
-        from backup_conformance.reporting.matrix import load_json
+        from backup_conformance.reporting.session import ReportOptionError, SessionReports
 
         self.config = config
-        self.collector = Collector()
-        self.today = date.today()
         self.worker = hasattr(config, "workerinput")
         self.allure = bool(getattr(config.option, "allure_report_dir", None))
-        self.progress: Any = None
-        self.matrix: dict[str, Any] | None = None
-        self.lines: list[tuple[str, bool]] = []
-        self.written: list[Path] = []
-        baseline_path = config.getoption("bc_baseline", None)
-        update = config.getoption("bc_update_baseline", False)
-        if update and baseline_path is None:
-            raise pytest.UsageError("--update-baseline needs --baseline FILE (the file to write)")
+        self.recent: Any = None  # RecentExchanges, observing the run once it exists
         try:
-            self.baseline = (Baseline.load(baseline_path, missing_ok=update)
-                             if baseline_path is not None else None)
-        except BaselineError as exc:
+            self.session = SessionReports(
+                baseline=config.getoption("bc_baseline", None),
+                update_baseline=config.getoption("bc_update_baseline", False),
+                previous_matrix=config.getoption("bc_previous_matrix", None))
+        except ReportOptionError as exc:
             raise pytest.UsageError(str(exc)) from None
-        previous = config.getoption("bc_previous_matrix", None)
-        self.previous: dict[str, Any] | None = None
-        if previous is not None:
-            try:
-                self.previous = load_json(previous)
-            except (OSError, ValueError) as exc:
-                raise pytest.UsageError(f"--previous-matrix {previous}: cannot use it "
-                                        f"({str(exc).splitlines()[0]})") from None
-        self.tap_list: Any = None
 
     # collection: markers -> matrix position, JUnit properties, allure labels
     @pytest.hookimpl(tryfirst=True)  # before allure's --allure-features selection reads labels
@@ -258,47 +236,27 @@ class _Reports:
                     item.add_marker(pytest.mark.allure_label(value, label_type=label_type))
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        from backup_conformance.reporting.summary import Progress
+        self.session.plan(meta for item in session.items
+                          if (meta := item.stash.get(_META, None)) is not None)
 
-        planned: Counter[str] = Counter()
-        for item in session.items:
-            meta = item.stash.get(_META, None)
-            if meta is not None:
-                planned.update(meta.apis)
-        self.progress = Progress(planned)
-
-    # each test: capture exchanges for allure, record failures, apply the baseline
+    # each test: keep its exchanges for allure, record failures, apply the baseline
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Any:
         if not self.allure or _META not in item.stash:
             return (yield)
         run = item.config.stash.get(_RUN, None)
-        if run is not None and self.tap_list is None:
-            self._tap(run)
-        if self.tap_list is not None:
-            self.tap_list.clear()
+        if run is not None and self.recent is None:
+            from backup_conformance.reporting.allure_labels import MAX_ATTACHED
+            from backup_conformance.reporting.session import RecentExchanges
+
+            self.recent = RecentExchanges(MAX_ATTACHED * 4)
+            run.on_exchange(self.recent)
+        if self.recent is not None:
+            self.recent.clear()
         try:
             return (yield)
         finally:
-            item.stash[_EXCHANGES] = list(self.tap_list or ())
-
-    def _tap(self, run: Any) -> None:
-        """Keep the last exchanges the test sent (the suites do not expose them), for
-        allure's request and response attachments."""
-        from collections import deque
-
-        from backup_conformance.reporting.allure_labels import MAX_ATTACHED
-
-        seen: deque[Any] = deque(maxlen=MAX_ATTACHED * 4)
-        send = run.send
-
-        def tapped(*args: Any, **kwargs: Any) -> Any:
-            exchange = send(*args, **kwargs)
-            seen.append(exchange)
-            return exchange
-
-        run.send = tapped
-        self.tap_list = seen
+            item.stash[_EXCHANGES] = self.recent.taken() if self.recent is not None else []
 
     @pytest.hookimpl(wrapper=True, trylast=True)  # innermost: allure and JUnit see the result
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
@@ -316,9 +274,7 @@ class _Reports:
                 item.user_properties.extend(
                     ("failed-check", name) for name in dict.fromkeys(f["check"]
                                                                      for f in failures))
-            if self.baseline is not None and call.when == "call":
-                entries = self.baseline.covering(failures, error, meta.apis, meta.check,
-                                                 meta.test, self.today)
+                entries = self.session.expected(failures, error, meta)
                 if entries:
                     report.outcome = "skipped"
                     report.wasxfail = "baseline: " + "; ".join(dict.fromkeys(
@@ -358,70 +314,30 @@ class _Reports:
             return
         longrepr = report.longrepr
         reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else ""
-        record = self.collector.phase(
+        finished = self.session.phase(
             report.nodeid, report.when, report.outcome, meta, duration=report.duration,
             reason=str(reason), failures=getattr(report, "bc_failures", []),
             error=getattr(report, "bc_error", ""), expected=getattr(report, "bc_expected", []))
-        if record is not None and self.progress is not None:
-            terminal = self.config.pluginmanager.get_plugin("terminalreporter")
-            for line in self.progress.finished(record):
-                if terminal is not None:
-                    terminal.write_line(f"[backup-conformance] finished {line}")
+        terminal = self.config.pluginmanager.get_plugin("terminalreporter")
+        for line in finished:
+            if terminal is not None:
+                terminal.write_line(f"[backup-conformance] finished {line}")
 
-    # the end: matrix, baseline, diff
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if self.worker or not self.collector.records:
+        if self.worker:
             return
-        from backup_conformance.reporting import build_matrix, diff
-        from backup_conformance.reporting.baseline import verdict_lines
         from backup_conformance.reporting.matrix import api_rows
-        from backup_conformance.reporting.write import write_all
 
-        records = self.collector.records
-        verdict = self.baseline.verdict(records, self.today) if self.baseline else None
         run = self.config.stash.get(_RUN, None)
-        target = run.description if run is not None else _target_text(self.config)
-        self.matrix = build_matrix(records, api_rows(_catalogue(self.config)), target=target,
-                                   strictness=str(self.config.getoption("bc_strictness")),
-                                   baseline=verdict)
-        if verdict is not None:
-            self.lines += verdict_lines(verdict)
-        if self.config.getoption("bc_update_baseline") and self.baseline is not None:
-            path = self.baseline.path
-            assert path is not None
-            updated = self.baseline.updated(records, self.today)
-            updated.write(path)
-            self.lines.append((f"baseline {path} written: {len(updated.entries)} entr"
-                               f"{'y' if len(updated.entries) == 1 else 'ies'}", False))
-        directory = self.config.getoption("bc_matrix_dir")
-        if self.previous is not None:
-            changes = diff.diff(self.previous, self.matrix)
-            self.lines += list(diff.lines(changes))
-            if directory is not None:
-                path = Path(directory) / "matrix-diff.md"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(diff.render_md(changes, self.previous, self.matrix),
-                                encoding="utf-8")
-                self.written.append(path)
-        if directory is not None:
-            self.written = write_all(self.matrix, Path(directory)) + self.written
+        self.session.finish(
+            target=run.description if run is not None else _target_text(self.config),
+            rows=api_rows(_catalogue(self.config)),
+            strictness=str(self.config.getoption("bc_strictness")),
+            matrix_dir=self.config.getoption("bc_matrix_dir"))
 
     def summary(self, terminalreporter: Any) -> None:
-        """The API x outcome table, then baseline and diff news, then the files written."""
-        from backup_conformance.reporting.summary import table
-
-        records = self.collector.records
-        if not records:
-            return
-        write = terminalreporter.write_line
-        write("")
-        per_api = self.matrix["per_api"] if self.matrix is not None else None
-        for line in table(records, list(_catalogue(self.config)), per_api):
-            write(line)
-        for line, bad in self.lines:
-            write(line, red=bad, yellow=not bad)
-        for path in self.written:
-            write(f"report: {path}")
+        for line, colour in self.session.summary(list(_catalogue(self.config))):
+            terminalreporter.write_line(line, **({colour: True} if colour else {}))
 
 
 def _target_text(config: pytest.Config) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -75,6 +75,7 @@ class Run:
         # is captured by pytest and would be lost for tests that end as "not run".
         self.dry_run_output = io.StringIO()
         self._example_failures: list[str] = []
+        self._observers: list[Callable[[Exchange], None]] = []
         self.client = TargetClient(profile, guard=SafetyGuard.from_profile(profile, owned=owned),
                                    out=self.dry_run_output)
 
@@ -112,7 +113,15 @@ class Run:
 
     def send(self, contract: Contract, params: Mapping[str, Any], **kwargs: Any) -> Exchange:
         self._require_service(contract.service)
-        return self.client.call(contract, params, **kwargs)
+        exchange = self.client.call(contract, params, **kwargs)
+        for observer in self._observers:
+            observer(exchange)
+        return exchange
+
+    def on_exchange(self, observer: Callable[[Exchange], None]) -> None:
+        """Call ``observer`` with every exchange this run sends from now on (the reports keep
+        the last ones for allure's attachments); the suites need not expose them."""
+        self._observers.append(observer)
 
     def _require_service(self, service: str) -> None:
         """A profile that leaves a service out makes that service's tests not run."""
