@@ -16,13 +16,17 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from backup_conformance import hypothesis_profiles
 from backup_conformance.contracts import Catalogue, load_catalogue
 from backup_conformance.plugin_options import add_options
+
+if TYPE_CHECKING:
+    from backup_conformance.reporting.session import RecentExchanges
+    from backup_conformance.runtime import Run
 
 MARKERS = (
     "api(api_id): the API a conformance test judges",
@@ -75,7 +79,7 @@ def bc_strictness(pytestconfig: pytest.Config) -> str:
 
 
 @pytest.fixture(scope="session")
-def bc_run(pytestconfig: pytest.Config) -> Iterator[Any]:
+def bc_run(pytestconfig: pytest.Config) -> Iterator[Run]:
     """The run: starts the embedded mock when no target is given; tears everything down."""
     from backup_conformance.runtime import Run, RunOptions
     from backup_conformance.targets import TargetError
@@ -135,7 +139,7 @@ def _bc_release_resources(request: pytest.FixtureRequest) -> Iterator[None]:
     if "bc_run" not in request.fixturenames:
         yield
         return
-    run = request.getfixturevalue("bc_run")
+    run: Run = request.getfixturevalue("bc_run")
     mark = run.mark()
     yield
     failures = run.release(mark)
@@ -143,7 +147,7 @@ def _bc_release_resources(request: pytest.FixtureRequest) -> Iterator[None]:
         request.config.stash.setdefault(_TEARDOWN, []).extend(failures)
 
 
-_RUN = pytest.StashKey[Any]()
+_RUN = pytest.StashKey["Run"]()
 _TEARDOWN = pytest.StashKey[list[str]]()
 
 
@@ -202,7 +206,7 @@ class _Reports:
         self.config = config
         self.worker = hasattr(config, "workerinput")
         self.allure = bool(getattr(config.option, "allure_report_dir", None))
-        self.recent: Any = None  # RecentExchanges, observing the run once it exists
+        self.recent: RecentExchanges | None = None  # observes the run once it exists
         try:
             self.session = SessionReports(
                 baseline=config.getoption("bc_baseline", None),

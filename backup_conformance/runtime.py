@@ -49,7 +49,8 @@ class RunOptions:
 
 
 class Run:
-    """Everything a suite needs to send requests and judge the answers."""
+    """Everything a suite needs to send requests and judge the answers: the ``CaseRun`` that
+    ``cases/`` is written against (mypy checks this where the suites hand a ``Run`` over)."""
 
     def __init__(self, options: RunOptions, catalogue: Catalogue) -> None:
         self.options = options

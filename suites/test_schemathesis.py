@@ -26,12 +26,13 @@ from backup_conformance.cases.generated import (
 )
 from backup_conformance.cases.judging import judge_all, run_examples
 from backup_conformance.contracts import Contract
+from backup_conformance.runtime import Run
 
 pytestmark = pytest.mark.check("schemathesis")
 
 
 @pytest.mark.parametrize("mode", ["positive", "negative"])
-def test_generated_case_is_judged(bc_run: Any, bc_contract: Contract, mode: str) -> None:
+def test_generated_case_is_judged(bc_run: Run, bc_contract: Contract, mode: str) -> None:
     def one(case: Any) -> None:
         generated = from_case(bc_contract, case, mode, bc_run.obtain)
         if not sendable(bc_contract, generated.params):
