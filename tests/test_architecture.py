@@ -11,6 +11,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "backup_conformance"
 
 # package (or module) -> project packages it must never import
 FORBIDDEN = {
+    "secrets": {"contracts", "checks", "signing", "mock", "targets", "cases", "extract", "runtime",
+                "embedded", "reporting", "plugin", "commands", "cli", "paths"},
     "extract": {"contracts", "checks", "mock", "targets", "cases", "runtime", "plugin"},
     "contracts": {"checks", "mock", "targets", "cases", "extract", "runtime", "plugin"},
     "checks": {"mock", "targets", "extract", "runtime", "plugin", "cases"},
@@ -114,3 +116,26 @@ def _module_names(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
     return names
+
+
+def test_secrets_have_one_home() -> None:
+    """Credential variable names are bound, and redaction is defined, only in ``secrets/``:
+    a second list of names or a second scrubber would drift from the first."""
+    from backup_conformance.secrets import HUAWEI_PROJECT, SECRET_VARIABLES
+
+    names = {*SECRET_VARIABLES, HUAWEI_PROJECT}
+    home = PACKAGE / "secrets"
+    found = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if home in path.parents:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) \
+                    and node.value.value in names:
+                found.add(f"{path.relative_to(PACKAGE)}:{node.lineno} binds {node.value.value}")
+        for node in tree.body:  # module level: a method such as Exchange.redacted may call them
+            if isinstance(node, ast.FunctionDef | ast.ClassDef) and (
+                    node.name.startswith(("redact", "scrub")) or node.name == "RedactingFilter"):
+                found.add(f"{path.relative_to(PACKAGE)}:{node.lineno} defines {node.name}")
+    assert not found, sorted(found)

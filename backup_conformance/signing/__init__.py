@@ -5,6 +5,8 @@ Used by the suite's HTTP client (``requests`` auth classes) and by the reference
 SDKs speak. Every signer is pure: clock and nonce are arguments.
 """
 
+from backup_conformance.secrets import MASK, redact_headers, redact_url
+
 from .acs3 import (
     ACS3_ALGORITHM,
     Acs3Auth,
@@ -36,7 +38,6 @@ from .huawei_token import (
     huawei_token_headers,
     verify_huawei_token,
 )
-from .redact import MASK, redact_headers, redact_url
 from .request import SignableRequest, detect_scheme
 from .rpc_v1 import (
     RpcV1Auth,

@@ -8,7 +8,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from backup_conformance.targets.credentials import (
+from backup_conformance.secrets import (
     ALIBABA_AK,
     ALIBABA_SECRET,
     HUAWEI_AK,

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from backup_conformance.targets.credentials import Credentials, credentials_for
+from backup_conformance.secrets import Credentials, credentials_for
 from backup_conformance.targets.errors import ProfileError
 
 SERVICES = {"hbr": "alibaba-rpc", "dbs": "alibaba-rpc",
