@@ -10,16 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from backup_conformance.secrets.names import (
-    ALIBABA_AK,
-    ALIBABA_SECRET,
-    ALIBABA_STS,
-    HUAWEI_AK,
-    HUAWEI_PROJECT,
-    HUAWEI_SK,
-    HUAWEI_TOKEN,
-    REQUIRED,
-)
+from backup_conformance.secrets import names
 
 
 @dataclass(frozen=True)
@@ -48,13 +39,14 @@ def credentials_for(scheme: str, env: Mapping[str, str], *,
     """The credentials of ``scheme``'s vendor found in ``env``; ``KeyError(variable)`` when one
     that ``scheme`` itself needs is missing. The vendor's other credentials are kept too, so a
     per-call override can switch e.g. from AK/SK signing to a token."""
-    for name in REQUIRED[scheme]:
+    for name in names.REQUIRED[scheme]:
         if not env.get(name):
             raise KeyError(name)
-    project = project_id or env.get(HUAWEI_PROJECT) or None
+    project = project_id or env.get(names.HUAWEI_PROJECT) or None
     if scheme in ("acs3", "acs-rpc-v1"):
-        return Credentials(env[ALIBABA_AK], env[ALIBABA_SECRET], env.get(ALIBABA_STS) or None)
+        return Credentials(env[names.ALIBABA_AK], env[names.ALIBABA_SECRET],
+                           env.get(names.ALIBABA_STS) or None)
     if scheme in ("huawei-aksk", "huawei-token"):
-        return Credentials(env.get(HUAWEI_AK) or None, env.get(HUAWEI_SK) or None,
-                           token=env.get(HUAWEI_TOKEN) or None, project_id=project)
+        return Credentials(env.get(names.HUAWEI_AK) or None, env.get(names.HUAWEI_SK) or None,
+                           token=env.get(names.HUAWEI_TOKEN) or None, project_id=project)
     return Credentials(project_id=project)
