@@ -23,7 +23,7 @@ def register(commands: Any) -> None:
         ),
     )
     parser.add_argument("pages", nargs="*", metavar="PAGE", type=Path,
-                        help="a page file to (re-)extract, e.g. ../shared/docs/*.txt")
+                        help="a page file to (re-)extract, e.g. newer/000_10d5ee10dc05d446.txt")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="contracts folder to write (default: the project's contracts/)")
     parser.add_argument("--sources", type=Path, default=None, metavar="DIR",

@@ -3,8 +3,8 @@
 ``matrix-junit.xml``, ``matrix-diff.md`` with ``--previous-matrix``) and ``allure-results/``.
 
 A thin layer over ``pytest suites`` with the same options, taken from their one declaration in
-``plugin_options.py`` (DESIGN.md section 5): anything after the known options goes to pytest
-unchanged, and pytest's exit code is the command's.
+``plugin_options.py`` (docs/design.md section 5): anything after the known options goes to
+pytest unchanged, and pytest's exit code is the command's.
 """
 
 from __future__ import annotations

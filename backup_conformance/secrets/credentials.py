@@ -1,5 +1,5 @@
 """A target's credentials from the environment, by the vendors' own variable names
-(``names.py``; DESIGN.md §4).
+(``names.py``; docs/design.md §4).
 
 They are held in a frozen object whose ``repr`` shows no value, and ``secrets()`` lists every
 value so redaction can scrub them from anything that might be printed.

@@ -1,4 +1,4 @@
-"""Which names carry a secret: the vendors' credential variables (DESIGN.md §4), the headers
+"""Which names carry a secret: the vendors' credential variables (docs/design.md §4), the headers
 and the query parameters whose values are credentials. Everything that reads credentials or
 masks them takes the names from here."""
 
