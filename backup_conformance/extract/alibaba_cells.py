@@ -136,7 +136,7 @@ class _PipeRows:
     def feed(self, number: int, raw: str) -> None:
         text = raw.strip()
         if re.fullmatch(r"\|{2,}", text):
-            self.rows[-1].extend([] for _ in range(len(text) - 1))
+            self.rows[-1].extend([] for _ in range(len(text)))
             return
         parts = text.split("|")
         self.one_line = text.startswith("|") and text.endswith("|") and len(parts) > 3
@@ -245,7 +245,8 @@ def _is_type(cell: Cell) -> bool:
 def _row_starts(kind: str, cells: list[Cell]) -> list[int]:
     starts: list[int] = []
     for i, cell in enumerate(cells):
-        if starts and kind in ("request", "response") and i < starts[-1] + 2:
+        root = kind == "response" and starts == [0] and _is_type(cells[0])
+        if starts and kind in ("request", "response") and i < starts[-1] + (1 if root else 2):
             continue
         nxt = cells[i + 1] if i + 1 < len(cells) else []
         name = len(cell) == 1 and bool(_NAME.match(cell[0][1]))

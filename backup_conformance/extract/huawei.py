@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 
 from backup_conformance.extract.huawei_appendix import error_codes_from_table
-from backup_conformance.extract.huawei_blocks import REQUEST_LINE, Block, scan, strip_bullet
+from backup_conformance.extract.huawei_blocks import REQUEST_LINE, Block, request_text, scan
 from backup_conformance.extract.huawei_checks import example_anomalies
+from backup_conformance.extract.huawei_gaps import huawei_gaps
 from backup_conformance.extract.huawei_examples import (
     build_example,
     example_kind,
@@ -69,7 +70,7 @@ def is_huawei_page(page: Page) -> bool:
     if uri is None or not keys & {"request", "response", "status_codes", "error_codes"}:
         return False
     return (
-        page.find(lambda s: bool(REQUEST_LINE.match(strip_bullet(s))), uri.start, uri.end)
+        page.find(lambda s: bool(REQUEST_LINE.match(request_text(s))), uri.start, uri.end)
         is not None
     )
 
@@ -144,6 +145,7 @@ def extract_huawei(
     ]
     op.anomalies = doc.anomalies + example_anomalies(page, op, uri_line)
     identify(op, api_id, service)
+    op.gaps = huawei_gaps(page, doc.sections, op)
     return op
 
 
