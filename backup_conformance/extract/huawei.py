@@ -14,7 +14,6 @@ import re
 from backup_conformance.extract.huawei_appendix import error_codes_from_table
 from backup_conformance.extract.huawei_blocks import REQUEST_LINE, Block, request_text, scan
 from backup_conformance.extract.huawei_checks import example_anomalies
-from backup_conformance.extract.huawei_gaps import huawei_gaps
 from backup_conformance.extract.huawei_examples import (
     build_example,
     example_kind,
@@ -37,6 +36,7 @@ from backup_conformance.extract.huawei_fields import (
     to_field,
     to_parameter,
 )
+from backup_conformance.extract.huawei_gaps import huawei_gaps
 from backup_conformance.extract.huawei_sections import (
     Section,
     missing_section,

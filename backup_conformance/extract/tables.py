@@ -129,12 +129,17 @@ def read_line_cells(
 _YES_NO = re.compile(r"^(yes|no)\b", re.I)
 _TYPE_CELL = re.compile(
     r"^(?:\w+\s+)?(?:array|string|integer|int\d*|long|boolean|bool|float|double|number|"
-    r"object|list|map|date|enum)\b.{0,30}$", re.I
+    r"object|list|map|date|enum)\b.{0,30}$",
+    re.I,
 )
 
 
 def _continuation(
-    page: Page, row: Row, header: Sequence[str], number: int, last: int,
+    page: Page,
+    row: Row,
+    header: Sequence[str],
+    number: int,
+    last: int,
     ends: Callable[[int | None], bool],
 ) -> int:
     """Further paragraphs of the last cell (a description of two paragraphs, as the intl site
