@@ -225,8 +225,9 @@ class _Scanner:
         elif item.lower() == "none":
             self.add("none", number, number, text=item)
         else:
-            if BULLET.match(stripped) or stripped.startswith("•"):
-                self.caption = item
+            caption = re.match(r"^Table \d+\b", item)
+            if BULLET.match(stripped) or stripped.startswith("•") or caption:
+                self.caption = item  # the intl site captions tables with a plain 'Table N' line
             self.title = item.rstrip(":")
             self.add("text", number, number, text=item)
         return number

@@ -103,6 +103,7 @@ def read_line_cells(
             indent_of(text) < base
             or bool(re.match(r"^(?:[•*]|-)\s+\S", stripped))
             or stripped.startswith(("|", "+"))
+            or bool(re.match(r"^Table\s+\d+\b", stripped))  # the next table's caption
             or (stop is not None and stop(stripped))
         )
 
@@ -134,6 +135,11 @@ _TYPE_CELL = re.compile(
 )
 
 
+def _opens_table(text: str, header: Sequence[str]) -> bool:
+    """A caption (``Table 5 QueryRestoreList``) or a header's first cell starts the next table."""
+    return bool(re.match(r"^Table\s+\d+\b", text)) or text.lower() == header[0].strip().lower()
+
+
 def _continuation(
     page: Page,
     row: Row,
@@ -162,7 +168,7 @@ def _continuation(
             assert found is not None
             lines.append(found)
             probe = found + 1
-        if not lines:
+        if not lines or _opens_table(page.line(lines[0]).strip(), header):
             return number
         starts_row = len(lines) > offset and cell.match(page.line(lines[offset]).strip())
         if starts_row:
