@@ -28,6 +28,7 @@ from backup_conformance.extract.alibaba_identity import (
     Identity,
     complete_from_metadata,
     read_identity,
+    version_from_page,
 )
 from backup_conformance.extract.alibaba_responses import build_response
 from backup_conformance.extract.alibaba_sections import (
@@ -90,6 +91,7 @@ def extract_alibaba(
     who = Identity(action=action, action_line=title_line, title=title, version=version,
                    product=auth.rows[0].action.split(":", 1)[0] if auth.rows else None)
     if api_id is None:
+        version_from_page(page, who)
         complete_from_metadata(who, metadata_dir)
     service = _service(page, auth, api_id, title_line, who)
     examples = _examples(page, sections)
@@ -117,7 +119,7 @@ def extract_alibaba(
     if "Error codes" in sections:
         op.error_codes, op.references = read_error_codes(page, *sections["Error codes"], gaps)
     else:
-        gaps.append(Gap("error codes: no 'Error codes' section", page.source(len(page))))
+        gaps.append(Gap("error codes: no 'Error codes' section", page.source(page.last_line())))
     op.anomalies = [
         *parameter_anomalies(page, request_rows, op.parameters),
         *_response_anomalies(page, successes, response, response_rows),
@@ -190,7 +192,9 @@ def _response_rows(page: Page, sections: Sections, gaps: list[Gap]) -> list[Row]
     root = Row(line=len(page), name="", doc_type="object", required=None, description=[],
                example=None)
     if name not in sections:
-        gaps.append(Gap(f"response: no {name!r} section (page cut short?)", page.source(len(page))))
+        gaps.append(
+            Gap(f"response: no {name!r} section (page cut short?)", page.source(page.last_line()))
+        )
         return [root]
     start, end = sections[name]
     header = page.find(RESPONSE_HEADER, start, end)
@@ -207,7 +211,7 @@ def _authorization(page: Page, sections: Sections, action: str, gaps: list[Gap])
     name = "Authorization information"
     if name not in sections:
         gaps.append(Gap("authorization: no 'Authorization information' section",
-                        page.source(len(page))))
+                        page.source(page.last_line())))
         return AuthTable()
     start, end = sections[name]
     if page.find(AUTH_HEADER, start, end) is None:
@@ -272,6 +276,8 @@ def _notes(op: Operation, api_id: str | None, version: str | None) -> list[str]:
         + ("given by the caller" if api_id else "derived from the RAM service code and the title"),
         f"version {version}: given by the caller; the page does not state it"
         if version
+        else f"version {op.version}: not printed in the page's text; from the source below"
+        if op.version
         else "version: the page does not state it; left unset",
         "method/path: none, RPC style (Action is a query parameter; HTTP method not stated)",
         "response status 200: the page does not state it; the RPC success convention",

@@ -132,7 +132,7 @@ def extract_generic(
         gaps.append(
             Gap(
                 "error codes: the page lists none and points to no error-code list",
-                page.source(len(page)),
+                page.source(page.last_line()),
             )
         )
     by_line = {row.line: row for row in response_rows}
@@ -225,7 +225,7 @@ def _response_rows(page: Page, table: CellTable | None, gaps: list[Gap]) -> list
         gaps.append(
             Gap(
                 "response table: none on the page; the response body is undocumented",
-                page.source(len(page)),
+                page.source(page.last_line()),
             )
         )
         return [root]
@@ -262,7 +262,10 @@ def _authorization(page: Page, table: CellTable | None, gaps: list[Gap]) -> Auth
     if not auth.rows:
         said = page.find(re.compile(r"\bno authorization\b", re.I))
         gaps.append(
-            Gap("authorization: no RAM action table on the page", page.source(said or len(page)))
+            Gap(
+                "authorization: no RAM action table on the page",
+                page.source(said or page.last_line()),
+            )
         )
     return auth
 
@@ -275,6 +278,14 @@ def _error_codes(page: Page, table: CellTable | None, gaps: list[Gap]) -> list[E
         if not re.fullmatch(r"[1-5]\d\d", status) or len(cells) < 3:
             gaps.append(Gap(f"error table: row not read ({len(cells)} cells)", page.source(line)))
             continue
+        if len(cells) < len(table.columns):  # type: ignore[union-attr]
+            gaps.append(
+                Gap(
+                    f"errors table: a row of {len(cells)} cells (the header has "
+                    f"{len(table.columns)})",
+                    page.source(line),
+                )
+            )  # type: ignore[union-attr]
         description = _text(cells[3]) if len(cells) > 3 else ""
         codes.append(
             ErrorCode(

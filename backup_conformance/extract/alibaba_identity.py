@@ -74,6 +74,14 @@ def read_identity(page: Page, *, ram_actions: list[tuple[int, str]]) -> Identity
     return found
 
 
+def version_from_page(page: Page, found: Identity) -> None:
+    """The version a Document Center page prints only in a link or its address, if any."""
+    probe = read_identity(page, ram_actions=[])
+    if probe.version and probe.product in (None, found.product) and found.version is None:
+        found.version = probe.version
+        found.notes += [n for n in probe.notes if n.startswith("version")]
+
+
 def _take(found: Identity, match: re.Match[str], line: int, where: str) -> None:
     product, version, action = (
         match.group("product").lower(),

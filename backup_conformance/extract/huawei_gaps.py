@@ -19,7 +19,11 @@ _SECTIONS = {
 def huawei_gaps(page: Page, sections: list[Section], op: Operation) -> list[Gap]:
     """Missing sections and a sample cut off by the end of the page."""
     keys = {section.key for section in sections}
-    gaps = [Gap(what, page.source(len(page))) for key, what in _SECTIONS.items() if key not in keys]
+    gaps = [
+        Gap(what, page.source(page.last_line()))
+        for key, what in _SECTIONS.items()
+        if key not in keys
+    ]
     for example in op.examples:
         if (
             example.end_line >= len(page)
