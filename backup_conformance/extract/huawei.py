@@ -313,8 +313,12 @@ def _check_placeholders(doc: _Doc, op: Operation, params: list[Parameter], uri_l
             params.append(
                 Parameter(name, "path", "", True, "", {"type": "string"}, page.source(uri_line))
             )
+    uri_text = request_text(page.line(uri_line))
+    in_query = PLACEHOLDER.findall(uri_text.split("?", 1)[1]) if "?" in uri_text else []
     for param in params:
-        if param.location == "path" and param.name not in PLACEHOLDER.findall(template):
+        if param.location == "path" and param.name in in_query:
+            param.location = "query"  # the URI format writes it in its query string
+        elif param.location == "path" and param.name not in PLACEHOLDER.findall(template):
             doc.anomalies.append(
                 Anomaly(
                     f"path-param-not-in-uri-{param.name}",
