@@ -316,3 +316,58 @@ def test_layout_d_needs_the_product_code_or_takes_it_from_the_caller() -> None:
         200,
         {"RequestId": "473469C7-AA6F-4DC5-B3DB-A3DC0DE3****"},
     )
+
+
+# --- tolerant by section, strict on identity -------------------------------------------------
+
+
+def _edited(name: str, old: str, new: str) -> Page:
+    text = (MORE / name).read_text(encoding="utf-8")
+    assert old in text
+    return Page.from_text(name, text.replace(old, new))
+
+
+def test_a_page_without_a_request_table_is_refused_with_its_line() -> None:
+    name = "alibaba_hbr_EnableBackupPlan_c.txt"
+    text = (MORE / name).read_text(encoding="utf-8")
+    cut = text[: text.index("## Request parameters")] + text[text.index("## Response elements") :]
+    page = Page.from_text(name, cut)
+    with pytest.raises(PageFormatError) as caught:
+        extract_alibaba(page, metadata_dir=METADATA)
+    assert caught.value.line == page.last_line()
+    assert "a request-parameter table" in caught.value.expected
+
+
+def test_a_page_without_any_operation_identity_is_refused() -> None:
+    name = "alibaba_dbs_ReleaseBackupPlan_b.txt"
+    text = (MORE / name).read_text(encoding="utf-8").split("\n", 1)[1]  # no '# source:' line
+    page = Page.from_text(name, text.replace("dbs:ReleaseBackupPlan |", "(hidden) |"))
+    with pytest.raises(PageFormatError) as caught:
+        extract_alibaba(page, metadata_dir=METADATA)
+    assert caught.value.page == name
+    assert "an operation identity" in caught.value.expected
+
+
+def test_an_unknown_type_word_is_a_gap_read_as_string() -> None:
+    page = _edited(
+        "alibaba_dbs_ReleaseBackupPlan_b.txt",
+        "| ClientToken |\nstring |",
+        "| ClientToken |\nstrng |",
+    )
+    op = extract_alibaba(page, metadata_dir=METADATA)
+    token = op.parameters[1]
+    assert (token.name, token.schema) == ("ClientToken", {"type": "string"})
+    assert (
+        33,
+        "request field 'ClientToken': type 'strng' not in the Alibaba type vocabulary; "
+        "read as string",
+    ) in gaps(op)
+
+
+def test_a_request_row_cut_short_is_kept_with_a_gap() -> None:
+    page = _edited("alibaba_dbs_ReleaseBackupPlan_b.txt", "An arbitrary string. |\ndbs |\n", "")
+    op = extract_alibaba(page, metadata_dir=METADATA)
+    token = op.parameters[1]
+    assert (token.name, token.required, token.example) == ("ClientToken", False, None)
+    assert (33, "request table: a row of 3 cells (the header has 5)") in gaps(op)
+    assert (33, "parameter 'ClientToken': no description, no example cell") in gaps(op)

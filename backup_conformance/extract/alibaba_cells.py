@@ -170,6 +170,9 @@ def _pipe_table(page: Page, start: int) -> CellTable:
             continue
         if "|" not in text and rows.complete() and not rows.buffer:
             break
+        if text == "|" and len(rows.rows) > 1 and _starts_header(page, number + 1):
+            rows.buffer = []  # the next table starts; unclosed text before it is its heading
+            break
         rows.feed(number, raw)
         end = number
     if rows.buffer and len(rows.rows) > 1:

@@ -107,7 +107,7 @@ def extract_generic(
         hint = page.find(NO_PARAMETERS)
         if hint is None:
             raise page.error(
-                len(page),
+                page.last_line(),
                 "a request-parameter table (columns Parameter, Type, "
                 "Required, Description) or a statement that there are none",
             )
