@@ -272,20 +272,18 @@ def _authorization(page: Page, table: CellTable | None, gaps: list[Gap]) -> Auth
 
 def _error_codes(page: Page, table: CellTable | None, gaps: list[Gap]) -> list[ErrorCode]:
     codes: list[ErrorCode] = []
-    for cells in table.rows if table else []:
+    if table is None:
+        return codes
+    width = len(table.columns)
+    for cells in table.rows:
         status = _text(cells[0]) if cells else ""
-        line = cells[0][0][0] if cells and cells[0] else table.header_line  # type: ignore[union-attr]
+        line = cells[0][0][0] if cells and cells[0] else table.header_line
         if not re.fullmatch(r"[1-5]\d\d", status) or len(cells) < 3:
             gaps.append(Gap(f"error table: row not read ({len(cells)} cells)", page.source(line)))
             continue
-        if len(cells) < len(table.columns):  # type: ignore[union-attr]
-            gaps.append(
-                Gap(
-                    f"errors table: a row of {len(cells)} cells (the header has "
-                    f"{len(table.columns)})",
-                    page.source(line),
-                )
-            )  # type: ignore[union-attr]
+        if len(cells) < width:
+            what = f"errors table: a row of {len(cells)} cells (the header has {width})"
+            gaps.append(Gap(what, page.source(line)))
         description = _text(cells[3]) if len(cells) > 3 else ""
         codes.append(
             ErrorCode(
@@ -296,7 +294,7 @@ def _error_codes(page: Page, table: CellTable | None, gaps: list[Gap]) -> list[E
                 "" if description in ("-", "") else description,
             )
         )
-    if table is not None and not table.rows:
+    if not table.rows:
         gaps.append(
             Gap(
                 "error table: header only, no rows (page cut short?)",
