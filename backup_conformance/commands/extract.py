@@ -28,7 +28,8 @@ def register(commands: Any) -> None:
         ),
     )
     parser.add_argument("pages", nargs="*", metavar="PAGE", type=Path,
-                        help="a page file to extract, e.g. fixtures/reference/docs/more/*.txt")
+                        help="a page file to extract: a newer copy of a page in SOURCES (same "
+                             "name), or any other page, e.g. fixtures/reference/docs/more/*.txt")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="contracts folder to write (default: the project's contracts/)")
     parser.add_argument("--sources", type=Path, default=None, metavar="DIR",

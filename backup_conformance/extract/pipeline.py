@@ -64,7 +64,7 @@ def extract_page(
         if entry.get("version"):
             op.notes.append(
                 f"version {entry['version']}: not printed on the page; from the catalogue "
-                "(DESIGN.md section 1)"
+                "(docs/design.md section 1)"
             )
         return op
     if is_huawei_page(page):
