@@ -247,6 +247,7 @@ def test_layout_c_enable_backup_plan() -> None:
         ("Edition", "string", False, "STANDARD", 106),
     ]
     assert op.parameters[2].schema["enum"] == ["ECS_FILE", "OSS", "NAS"]
+    assert op.description.startswith("If the call is successful, the backup plan is enabled.")
     assert op.examples[0].source.line == 172
     assert gaps(op) == []
 

@@ -8,9 +8,11 @@ import time
 from pathlib import Path
 
 import pytest
+from openapi_spec_validator import validate
 
 from backup_conformance.cli import main
 from backup_conformance.contracts import load_catalogue
+from backup_conformance.extract.openapi import build_openapi
 from backup_conformance.extract.page import PageFormatError
 from backup_conformance.extract.pipeline import extract_page
 from backup_conformance.paths import contracts_dir
@@ -47,6 +49,7 @@ def test_every_training_page_extracts_or_is_refused_with_its_line(path: Path) ->
     assert op.action or (op.method and op.path), "an operation identity"
     assert op.responses, "a response, documented or recorded as a gap"
     assert all(g.source.page == path.name and g.source.line >= 1 for g in op.gaps)
+    validate(build_openapi(op))  # a valid OpenAPI 3.1 document, whatever the page lacked
 
 
 def test_a_refused_page_extracts_with_the_identity_flags(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ without an operation identity or without a request-parameter table is refused.
 
 from __future__ import annotations
 
-import json
 import re
 
 from backup_conformance.extract.alibaba_anomalies import (
@@ -17,21 +16,17 @@ from backup_conformance.extract.alibaba_anomalies import (
     sample_anomalies,
     success_sample_anomalies,
 )
-from backup_conformance.extract.alibaba_cells import (
-    Cell,
-    CellTable,
-    read_line_tables,
-    read_paragraph_tables,
-    read_pipe_tables,
-)
+from backup_conformance.extract.alibaba_cells import Cell, CellTable, clean, read_pipe_tables
 from backup_conformance.extract.alibaba_identity import Identity
+from backup_conformance.extract.alibaba_legacy import read_line_tables
+from backup_conformance.extract.alibaba_paragraphs import read_paragraph_tables
 from backup_conformance.extract.alibaba_responses import build_response
+from backup_conformance.extract.alibaba_samples import read_examples
 from backup_conformance.extract.alibaba_sections import AuthTable
 from backup_conformance.extract.alibaba_tables import Row, build_parameter, is_known_type
 from backup_conformance.extract.model import (
     Authorization,
     ErrorCode,
-    Example,
     Gap,
     Operation,
     Reference,
@@ -42,9 +37,6 @@ NO_PARAMETERS = re.compile(
     r"does not require (?:any )?request parameters|no request parameters", re.I
 )
 _PATTERN = re.compile(r"^(\*|acs:[^:]*:[^:]*:[^:]*:.+)$")
-_REQUEST = re.compile(
-    r"^(?:(?P<method>GET|POST)\s+)?(?P<target>(?:https?|http\(s\))://\[Endpoint\]/\?\s*Action=.+)$"
-)
 _ERROR_POINTER = re.compile(r"list of error codes|\bError Codes\b|error codes, (?:visit|see)")
 
 
@@ -101,6 +93,7 @@ def extract_generic(
         version=who.version,
         gaps=gaps,
     )
+    op.description = _description(page) if layout == "c" else ""
     request = _first(tables, "request")
     response = _first(tables, "response")
     if request is None:
@@ -157,6 +150,16 @@ _LAYOUTS = {
     "c": "markdown of the help page, one paragraph per cell",
     "d": "legacy page, one line per row with descriptions below",
 }
+
+
+def _description(page: Page) -> str:
+    """The text of a markdown ``## ... description`` section (the operation's usage notes)."""
+    start = page.find(re.compile(r"^## .*description", re.I))
+    if start is None:
+        return ""
+    end = page.find(re.compile(r"^## "), start + 1) or page.last_line() + 1
+    lines = [clean(t) for _, t in page.numbered(start + 1, end - 1)]
+    return "\n".join(t for t in lines if t)
 
 
 def _first(tables: list[CellTable], kind: str) -> CellTable | None:
@@ -311,92 +314,3 @@ def _error_pointers(page: Page, tables: list[CellTable]) -> list[Reference]:
         for n, text in page.numbered()
         if n not in inside and _ERROR_POINTER.search(text) and len(text.split()) > 3
     ]
-
-
-def read_examples(page: Page, start: int, gaps: list[Gap]) -> list[Example]:
-    """JSON samples (a block after a line naming JSON) and ``?Action=`` sample requests."""
-    examples: list[Example] = []
-    number = start
-    while number <= len(page):
-        text = page.line(number).strip()
-        request = _REQUEST.match(text)
-        if request:
-            last = number
-            while last < len(page) and page.line(last + 1).strip().startswith("&"):
-                last += 1
-            target = "".join(page.line(n).strip() for n in range(number, last + 1))
-            examples.append(
-                Example(
-                    "request",
-                    "Sample requests",
-                    page.source(number),
-                    last,
-                    target,
-                    method=request.group("method"),
-                    target=re.sub(
-                        r"\?\s+", "?", request.group("target") if last == number else target
-                    ),
-                )
-            )
-            number = last
-        elif text[:1] in ("{", "[") and _names_json(page, number):
-            example = _json_block(page, number, gaps)
-            if example is not None:
-                examples.append(example)
-                number = example.end_line
-        number += 1
-    return examples
-
-
-def _context(page: Page, number: int) -> list[str]:
-    """Up to four non-blank lines before ``number``."""
-    out: list[str] = []
-    for back in range(number - 1, max(0, number - 8), -1):
-        text = page.line(back).strip()
-        if text:
-            out.append(text)
-        if len(out) == 4:
-            break
-    return out
-
-
-def _names_json(page: Page, number: int) -> bool:
-    return any("json" in text.lower() for text in _context(page, number))
-
-
-def _json_block(page: Page, first: int, gaps: list[Gap]) -> Example | None:
-    depth, last = 0, None
-    in_string = escaped = False
-    for n, text in page.numbered(first):
-        for char in text:
-            if in_string:
-                in_string = escaped or char != '"'
-                escaped = not escaped and char == "\\"
-            elif char == '"':
-                in_string = True
-            elif char in "{[":
-                depth += 1
-            elif char in "}]":
-                depth -= 1
-        if depth <= 0:
-            last = n
-            break
-    if last is None:
-        gaps.append(
-            Gap("sample response: JSON block never closes (page cut short?)", page.source(first))
-        )
-        return None
-    body_text = "\n".join(page.lines[first - 1 : last])
-    try:
-        body = json.loads(body_text)
-    except json.JSONDecodeError as exc:
-        gaps.append(Gap(f"sample response: not valid JSON ({exc.msg})", page.source(first)))
-        return None
-    context = [t for t in _context(page, first) if not t.startswith(("```", "Content-Type"))]
-    http = next((t for t in context if t.startswith("HTTP/")), "")
-    titles = [t for t in context if not t.startswith("HTTP/") and "json" not in t.lower()]
-    title = titles[0] if titles else "Sample response"
-    status = int(http.split()[1]) if len(http.split()) > 1 and http.split()[1].isdigit() else None
-    if status is None:
-        status = None if "error" in title.lower() else 200
-    return Example("response", title, page.source(first), last, body_text, status=status, body=body)
