@@ -113,6 +113,26 @@ def test_extract_out_writes_exactly_those_pages_and_the_loader_reads_them(
     ]
     assert sorted(p.name for p in (out / "sources").iterdir()) == sorted(p.name for p in pages)
     assert (out / "vendor-common" / "alibaba-rpc.json").is_file()
+    vault = json.loads((out / "apis" / "hbr.DeleteVault.openapi.json").read_text())
+    (operation,) = [
+        op
+        for item in vault["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and "x-api-id" in op
+    ]
+    assert operation["x-gaps"] == [
+        {
+            "what": "authorization: no RAM action table ('There is currently no authorization "
+            "information disclosed in the API.')",
+            "x-source": "alibaba_hbr_DeleteVault_a.txt:23",
+        }
+    ]
+    assert operation["x-authorization"] == []
+    entry = next(e for e in catalogue["apis"] if e["api_id"] == "hbr.DeleteVault")
+    assert entry["gaps"] == [
+        "23: authorization: no RAM action table ('There is currently no "
+        "authorization information disclosed in the API.')"
+    ]
     loaded = load_catalogue(out)
     assert set(loaded) == set(ids)
     report = json.loads((out / "metadata-crosscheck.json").read_text())
