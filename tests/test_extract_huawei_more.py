@@ -310,3 +310,54 @@ def test_otc_vbs_native_delete_and_restore_disk() -> None:
     assert restore.parameters[2].schema["properties"] == {"volume_id": {"type": "string"}}
     assert "flat-table-nesting-restore-l38" in {a.id for a in restore.anomalies}
     assert [f.name for f in restore.responses[0].fields] == ["job_id", "message", "code"]
+
+
+DOCS = MORE.parent
+
+
+def test_otc_vbs_counting_sharings_filter_table_as_query() -> None:
+    op = extract_huawei(Page.read(DOCS / "huawei_vbs_CountingBackupSharings_otc.txt"))
+    assert (op.method, op.path) == ("GET", "/v2/{project_id}/os-vendor-backup-sharing/count")
+    assert params(op) == [
+        ("project_id", "path", True, 26),
+        ("share_to_me", "query", False, 34),
+        ("volume_id", "query", False, 36),
+        ("name", "query", False, 38),
+        ("status", "query", False, 40),
+        ("backup_id", "query", False, 42),
+        ("from_project_id", "query", False, 44),
+        ("to_project_id", "query", False, 46),
+        ("avalilability_zone", "query", False, 48),  # the page's spelling
+    ]
+    assert op.parameters[1].schema == {"type": "boolean"}
+    ((count),) = op.responses[0].fields
+    assert (count.name, count.doc_type, count.schema, count.source.line) == (
+        "count",
+        "int",
+        {"type": "integer"},
+        64,
+    )
+    (sample,) = op.examples
+    assert (sample.source.line, sample.body) == (71, {"count": 2})
+
+
+def test_otc_vbs_sharing_details_flat_table_nested_by_the_sample() -> None:
+    op = extract_huawei(Page.read(DOCS / "huawei_vbs_QueryingBackupSharingDetails_otc.txt"))
+    assert (op.method, op.path) == ("GET", "/v2/{project_id}/os-vendor-backup-sharing/{id}")
+    assert params(op) == [("project_id", "path", True, 26), ("id", "path", True, 27)]
+    (shared,) = op.responses[0].fields
+    assert (shared.name, shared.doc_type, shared.source.line) == ("shared", "dict", 43)
+    assert [c.name for c in shared.children] == [
+        "backup_id",
+        "created_at",
+        "from_project_id",
+        "id",
+        "to_project_id",
+        "updated_at",
+        "backup",
+    ]
+    backup = shared.children[-1]
+    assert (backup.source.line, len(backup.children)) == (57, 17)
+    assert {"flat-table-nesting-shared-l43", "flat-table-nesting-backup-l57"} <= {
+        a.id for a in op.anomalies
+    }
