@@ -133,6 +133,8 @@ def test_extract_out_writes_exactly_those_pages_and_the_loader_reads_them(
         "23: authorization: no RAM action table ('There is currently no "
         "authorization information disclosed in the API.')"
     ]
+    anomalies = (out / "ANOMALIES.md").read_text()
+    assert "- line 23: authorization: no RAM action table" in anomalies
     loaded = load_catalogue(out)
     assert set(loaded) == set(ids)
     report = json.loads((out / "metadata-crosscheck.json").read_text())
