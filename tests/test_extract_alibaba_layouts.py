@@ -144,6 +144,10 @@ def test_layout_b_release_backup_plan() -> None:
         ("ClientToken", "string", False, "dbs", 33),
     ]
     assert op.parameters[1].description == "An arbitrary string."
+    assert op.description == (
+        "After you release a backup plan, the service for the backup instance is stopped and "
+        "you are no longer charged for the instance."
+    )
     assert fields(op.responses[0].fields) == [
         ("HttpStatusCode", "integer", 47),
         ("RequestId", "string", 51),

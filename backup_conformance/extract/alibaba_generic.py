@@ -93,7 +93,7 @@ def extract_generic(
         version=who.version,
         gaps=gaps,
     )
-    op.description = _description(page) if layout == "c" else ""
+    op.description = {"c": _description, "b": _lead_text}.get(layout, _none)(page, tables)
     request = _first(tables, "request")
     response = _first(tables, "response")
     if request is None:
@@ -152,7 +152,11 @@ _LAYOUTS = {
 }
 
 
-def _description(page: Page) -> str:
+def _none(page: Page, tables: list[CellTable]) -> str:
+    return ""  # layout d: the text before the tables is the Explorer's boilerplate
+
+
+def _description(page: Page, tables: list[CellTable]) -> str:
     """The text of a markdown ``## ... description`` section (the operation's usage notes)."""
     start = page.find(re.compile(r"^## .*description", re.I))
     if start is None:
@@ -160,6 +164,15 @@ def _description(page: Page) -> str:
     end = page.find(re.compile(r"^## "), start + 1) or page.last_line() + 1
     lines = [clean(t) for _, t in page.numbered(start + 1, end - 1)]
     return "\n".join(t for t in lines if t)
+
+
+def _lead_text(page: Page, tables: list[CellTable]) -> str:
+    """Layout b: the sentences between the summary and the first table (headings and
+    button labels, short lines without a full stop, are left out)."""
+    first_table = min((t.header_line for t in tables), default=page.last_line())
+    lines = [t.strip() for n, t in page.numbered(1, first_table - 1) if not t.startswith("# ")]
+    sentences = [t for t in lines if t.endswith(".") or len(t.split()) >= 6]
+    return "\n".join(sentences[1:])  # the first is the summary
 
 
 def _first(tables: list[CellTable], kind: str) -> CellTable | None:
