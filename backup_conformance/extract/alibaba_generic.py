@@ -111,6 +111,14 @@ def extract_generic(
             for row in (_row(page, request, cells, gaps) for cells in request.rows)
             if row.name != "Action"
         ]
+        if not request.rows and page.find(NO_PARAMETERS) is None:
+            gaps.append(
+                Gap(
+                    "request table: header only, no rows and no statement that there "
+                    "are none (page cut short?)",
+                    page.source(request.header_line),
+                )
+            )
     op.parameters = [build_parameter(page, row, gaps) for row in rows]
     op.examples = read_examples(page, response.end if response else 1, gaps)
     successes = [e for e in op.examples if e.kind == "response" and e.status == 200]
