@@ -25,7 +25,12 @@ from typing import Any
 import pytest
 
 from backup_conformance import hypothesis_profiles
-from backup_conformance.contracts import STRICTNESS_LEVELS, Catalogue, load_catalogue
+from backup_conformance.contracts import (
+    STRICTNESS_LEVELS,
+    Catalogue,
+    ContractError,
+    load_catalogue,
+)
 
 MARKERS = (
     "api(api_id): the API a conformance test judges",
@@ -33,14 +38,15 @@ MARKERS = (
 )
 
 
-def _api_id(value: str) -> str:
-    known = list(load_catalogue())
-    if value in known:
-        return value
+def _unknown_api(value: str, known: list[str]) -> str:
     close = difflib.get_close_matches(value, known, n=1)
     hint = f" Did you mean {close[0]!r}?" if close else ""
-    raise argparse.ArgumentTypeError(
-        f"unknown API id {value!r}; valid: {', '.join(known)}.{hint}")
+    return f"unknown API id {value!r}; valid: {', '.join(known)}.{hint}"
+
+
+def _full_catalogue(config: pytest.Config) -> Catalogue:
+    """The catalogue of ``--contracts DIR`` (default: the project's or the wheel's)."""
+    return load_catalogue(config.getoption("bc_contracts", None))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -52,7 +58,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--target", dest="bc_target", metavar="PROFILE.toml", default=None,
                     type=Path, help="a target profile (see fixtures/targets/)")
     group.addoption("--api", dest="bc_api", metavar="ID", action="append", default=[],
-                    type=_api_id, help="run only this API (repeatable)")
+                    help="run only this API (repeatable)")
+    group.addoption("--contracts", dest="bc_contracts", metavar="DIR", type=Path, default=None,
+                    help="the contracts folder to run (e.g. one `backup-conformance extract "
+                         "PAGE... --out DIR` wrote; default: the project's or the wheel's)")
     group.addoption("--strictness", dest="bc_strictness", default="vendor",
                     choices=STRICTNESS_LEVELS,
                     help="docs: the pages only; vendor: plus the vendor-common layer "
@@ -101,6 +110,13 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", marker)
     if config.getoption("bc_target") and config.getoption("bc_target_url"):
         raise pytest.UsageError("give --target PROFILE or --target-url URL, not both")
+    try:
+        known = list(_full_catalogue(config))
+    except ContractError as exc:
+        raise pytest.UsageError(f"--contracts: {exc}") from None
+    for api_id in config.getoption("bc_api"):
+        if api_id not in known:
+            raise pytest.UsageError(f"--api: {_unknown_api(api_id, known)}")
     config.pluginmanager.register(_Reports(config), _Reports.NAME)
 
 
@@ -110,7 +126,7 @@ def catalogue_for(config: pytest.Config) -> Catalogue:
 
 
 def _catalogue(config: pytest.Config) -> Catalogue:
-    catalogue = load_catalogue()
+    catalogue = _full_catalogue(config)
     wanted = config.getoption("bc_api")
     if not wanted:
         return catalogue
@@ -297,7 +313,8 @@ class _Reports:
         from backup_conformance.reporting.allure_labels import labels
         from backup_conformance.reporting.matrix import vendor_of
 
-        vendors = {api_id: vendor_of(c.family) for api_id, c in load_catalogue().items()}
+        vendors = {api_id: vendor_of(c.family) for api_id, c in
+                   _full_catalogue(self.config).items()}
         with_allure = hasattr(self.config.option, "allure_report_dir")
         for item in items:
             apis = [str(m.args[0]) for m in item.iter_markers("api") if m.args]

@@ -30,7 +30,7 @@ from backup_conformance.targets import (
     profile_from_options,
     provider_from_profile,
 )
-from backup_conformance.targets.data import resources, state_returns
+from backup_conformance.targets.data import register_catalogue, resources, state_returns
 from backup_conformance.targets.profile import Profile
 
 
@@ -57,12 +57,14 @@ class Run:
         self.strictness = options.strictness
         self.catalogue = catalogue
         self.embedded: EmbeddedMock | None = None
+        register_catalogue(catalogue.values())  # inferred states, services beyond the four
         if options.target_profile:
             profile = load_profile(options.target_profile)
         elif options.target_url:
             profile = profile_from_options(options.target_url, options.state_url, os.environ)
         else:
-            self.embedded = EmbeddedMock(_mock_app(options.mock_options)).start()
+            self.embedded = EmbeddedMock(_mock_app(options.mock_options,
+                                                   catalogue.root)).start()
             profile = self.embedded.profile()
         if options.dry_run:
             profile = replace(profile, dry_run=True)
@@ -187,8 +189,10 @@ def observe(exchange: Exchange) -> Observed:
 MOCK_OPTIONS = ("variant", "mutation")
 
 
-def _mock_app(options: Mapping[str, str]) -> Any:
-    """The embedded mock for ``--mock-option`` values: ``variant=NAME`` and ``mutation=A,B``."""
+def _mock_app(options: Mapping[str, str], contracts: Path | None = None) -> Any:
+    """The embedded mock serving the whole catalogue at ``contracts`` (default: the
+    project's), for ``--mock-option`` values: ``variant=NAME`` and ``mutation=A,B``."""
+    from backup_conformance.contracts import load_catalogue
     from backup_conformance.mock import MockApp
 
     unknown = sorted(set(options) - set(MOCK_OPTIONS))
@@ -199,4 +203,4 @@ def _mock_app(options: Mapping[str, str]) -> Any:
         kwargs["variant"] = options["variant"]
     if "mutation" in options:
         kwargs["mutations"] = frozenset(m for m in options["mutation"].split(",") if m)
-    return MockApp(**kwargs)
+    return MockApp(load_catalogue(contracts), **kwargs)

@@ -33,6 +33,9 @@ def register(commands: Any) -> None:
     parser.add_argument("--state-url", metavar="URL", help="the target's provider-state endpoint")
     parser.add_argument("--api", metavar="ID", action="append", default=[],
                         help="run only this API (repeatable)")
+    parser.add_argument("--contracts", metavar="DIR", type=Path, default=None,
+                        help="the contracts folder to run, e.g. one `extract PAGE... --out DIR` "
+                             "wrote (default: the project's or the wheel's)")
     parser.add_argument("--strictness", choices=STRICTNESS_LEVELS, default="vendor",
                         help="docs, vendor (default) or strict")
     parser.add_argument("--report-dir", type=Path, default=None, metavar="DIR",
@@ -87,6 +90,8 @@ def pytest_args(args: argparse.Namespace, extra: list[str]) -> list[str]:
         argv.append(f"--target={args.target}")
     if args.state_url:
         argv.append(f"--state-url={args.state_url}")
+    if args.contracts:
+        argv.append(f"--contracts={args.contracts.resolve()}")
     argv += [f"--api={api}" for api in args.api]
     if args.hypothesis_profile:
         argv.append(f"--hypothesis-profile={args.hypothesis_profile}")

@@ -59,14 +59,22 @@ class ErrorCodes:
     """Error look-up for one API (its page rows first, then its vendor-common rows), or for a
     whole family before any API is known (``service=None``: vendor-common rows only)."""
 
-    def __init__(self, family: str, service: str | None, rows: Iterable[Mapping[str, Any]]):
+    def __init__(self, family: str, service: str | None, rows: Iterable[Mapping[str, Any]],
+                 statuses: Iterable[int] = (), complete: Iterable[str] = ()):
         self.family = family
         self.service = service
         self._rows = list(rows)
+        self._statuses = frozenset(statuses)  # the page's documented 4xx/5xx, if it lists any
+        self._complete = frozenset(complete)  # files of the tables that are complete
 
     @classmethod
     def of(cls, contract: Contract) -> ErrorCodes:
-        return cls(contract.family, contract.service, _rows(contract))
+        statuses = [int(r["status"]) for r in contract.operation.get("x-status-codes", [])
+                    if r.get("kind") == "abnormal"]
+        tables = contract.vendor_common.get("error_tables", [])
+        complete = [str(t.get("file")) for t in tables if isinstance(t, Mapping)
+                    and t.get("complete")]
+        return cls(contract.family, contract.service, _rows(contract), statuses, complete)
 
     @classmethod
     def of_family(cls, family: str, vendor_common: Mapping[str, Any]) -> ErrorCodes:
@@ -76,9 +84,39 @@ class ErrorCodes:
 
     def get(self, situation: str, *, parameter: str | None = None) -> VendorError:
         """The error for ``situation`` (e.g. ``missing-parameter``, ``not-found``)."""
-        entry = self._entry(situation)
-        error = self._from_tables(entry) or _fallback(entry, situation)
+        try:
+            entry = self._entry(situation)
+        except KeyError:
+            if self.service is None:
+                raise
+            error = self._generic(situation)  # a service no hand-tuned entry covers
+        else:
+            error = self._from_tables(entry) or _fallback(entry, situation)
         return error.with_parameter(parameter)
+
+    def _generic(self, situation: str) -> VendorError:
+        """``error_choices.json`` ``generic``: with a status the page documents, a row of
+        this API's tables (complete vendor tables first, since only they close the set of
+        codes a status may carry; within them a code that reads like the situation), else
+        the family's fallback code."""
+        entry = _choices()["generic"][situation]
+        wanted = [s for s in entry["statuses"] if not self._statuses or s in self._statuses]
+        wanted = wanted or sorted(s for s in self._statuses if 400 <= s < 500)[:1]
+        words = [w.lower() for w in entry["words"]]
+        for status in wanted:
+            rows = [r for r in self._rows if _status(r) == status and r.get("code")]
+            rows.sort(key=lambda r: (str(r.get("source", "")).rsplit(":", 1)[0]
+                                     not in self._complete,
+                                     not any(w in _text(r) for w in words)))
+            if rows and (any(w in _text(rows[0]) for w in words) or str(
+                    rows[0].get("source", "")).rsplit(":", 1)[0] in self._complete):
+                row = rows[0]
+                return VendorError(str(row["code"]), status, str(row.get("message") or
+                                                                  row["code"]),
+                                   str(row.get("source", "")))
+        fb = entry["fallback"][self.family]
+        status = wanted[0] if wanted else int(fb["status"])
+        return VendorError(fb["code"], status, fb["message"], fb["source"])
 
     def _entry(self, situation: str) -> Mapping[str, Any]:
         choices = _choices()[self.family]
@@ -114,6 +152,17 @@ def _fallback(entry: Mapping[str, Any], situation: str) -> VendorError:
     if not fb:
         raise KeyError(f"error_choices.json: {situation!r} has no fallback")
     return VendorError(fb["code"], int(fb["status"]), fb["message"], fb["source"])
+
+
+def _status(row: Mapping[str, Any]) -> int | None:
+    try:
+        return int(row.get("status"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def _text(row: Mapping[str, Any]) -> str:
+    return f"{row.get('code', '')} {row.get('message', '')}".lower()
 
 
 def _rank(source: str, prefer: list[str]) -> int:

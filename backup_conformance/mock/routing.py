@@ -63,6 +63,9 @@ class Router:
                 self._methods[contract.api_id] = methods | {contract.method}
             else:
                 self._templates.append(_Template(contract, _compile(contract.path)))
+        # The most specific template first: ``.../os-vendor-backup-sharing/detail`` must win
+        # over ``.../os-vendor-backup-sharing/{id}`` (a literal segment beats a variable).
+        self._templates.sort(key=lambda t: _specificity(t.contract.path))
 
     def errors(self, family: str) -> ErrorCodes:
         return self._family_errors.get(family) or ErrorCodes(family, None, [])
@@ -119,6 +122,12 @@ class Router:
                                f"{allowed}")
         raise RoutingError(HUAWEI, errors.get("no-such-api"), "unknown-path",
                            f"no documented API at {inbound.method} {inbound.path[:120]}")
+
+
+def _specificity(template: str) -> tuple[tuple[int, ...], str]:
+    """Sort key: per segment 0 for a literal and 1 for a variable, then the text (stable)."""
+    segments = [s for s in template.split("/") if s]
+    return tuple(1 if _TEMPLATE_VAR.fullmatch(s) else 0 for s in segments), template
 
 
 def _compile(template: str) -> re.Pattern[str]:
