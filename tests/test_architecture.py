@@ -13,6 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "backup_conformance"
 FORBIDDEN = {
     "extract": {"contracts", "checks", "mock", "targets", "cases", "runtime", "plugin"},
     "contracts": {"checks", "mock", "targets", "cases", "extract", "runtime", "plugin"},
+    "inferred": {"checks", "mock", "targets", "cases", "extract", "runtime", "plugin"},
     "checks": {"mock", "targets", "extract", "runtime", "plugin", "cases"},
     "signing": {"contracts", "checks", "mock", "targets", "extract", "plugin"},
     "mock": {"checks", "targets", "cases", "extract", "runtime", "plugin"},

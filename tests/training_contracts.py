@@ -16,9 +16,10 @@ import re
 import sys
 from pathlib import Path
 
+from backup_conformance.extract.cross_document import cross_document_anomalies
 from backup_conformance.extract.model import Operation
 from backup_conformance.extract.page import PageFormatError
-from backup_conformance.extract.pipeline import extract_page
+from backup_conformance.extract.pipeline import catalogue, extract_page
 from backup_conformance.extract.render import render_catalogue, render_operation
 from backup_conformance.extract.vendor_common import (
     alibaba_layer,
@@ -51,12 +52,18 @@ def entry_for(path: Path) -> dict[str, str]:
     return {"service": service, "api_id": f"{service}.{match['operation']}{suffix}"}
 
 
-def build(out: Path, pages: list[Path] | None = None) -> tuple[list[str], list[str]]:
-    """Write the contracts of ``pages`` (default: every training page) into ``out``.
+def build(out: Path, pages: list[Path] | None = None, *, with_originals: bool = False
+          ) -> tuple[list[str], list[str]]:
+    """Write the contracts of ``pages`` (default: every training page) into ``out``, and
+    with ``with_originals`` the five hand-tuned APIs' beside them.
 
     Returns ``(api ids written, pages refused with the extractor's one-line reason)``."""
     ops: list[Operation] = []
     refused: list[str] = []
+    if with_originals:
+        known = catalogue()
+        ops += [extract_page(ROOT / "contracts" / "sources" / name, entry)
+                for name, entry in sorted(known.items())]
     for path in pages if pages is not None else training_pages():
         try:
             ops.append(extract_page(path, entry_for(path)))
@@ -66,7 +73,9 @@ def build(out: Path, pages: list[Path] | None = None) -> tuple[list[str], list[s
     for op in ops:
         files.update(render_operation(op))
     files["catalogue.json"] = render_catalogue(ops)
-    files.update(render_vendor_common(alibaba_layer(VENDOR_COMMON), huawei_layer(VENDOR_COMMON)))
+    huawei = huawei_layer(VENDOR_COMMON)
+    huawei["page_conflicts"] = cross_document_anomalies(ops, huawei)
+    files.update(render_vendor_common(alibaba_layer(VENDOR_COMMON), huawei))
     for rel, text in files.items():
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
