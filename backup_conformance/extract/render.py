@@ -38,6 +38,7 @@ def render_catalogue(ops: list[Operation]) -> str:
             "facts": f"apis/{op.api_id}.facts.json",
             "vendor_common": f"vendor-common/{_vendor_file(op.family)}",
             "anomalies": [a.id for a in op.anomalies],
+            "gaps": [f"{gap.source.line}: {gap.what}" for gap in op.gaps],
         }
         for op in sorted(ops, key=lambda o: o.api_id)
     ]
