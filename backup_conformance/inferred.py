@@ -51,6 +51,7 @@ class Lifecycle:
     effect: str
     ids: tuple[ParameterSpec, ...]
     scope: tuple[str, ...]
+    optional_ids: tuple[str, ...] = ()  # id parameters a call may leave out
 
     @property
     def state(self) -> str | None:
@@ -75,8 +76,11 @@ class Lifecycle:
 
     def resources_entry(self) -> tuple[dict[str, Any] | None, dict[str, Any]]:
         """``(state row, API row)`` in the shape of ``targets/resources.json``."""
-        api: dict[str, Any] = {"destructive": self.destructive,
-                               "resource_ids": sorted(self.returns()), "inferred": True}
+        # A destructive call's optional ids too: never generated, never sent unless obtained
+        # (the safety guard); a read's optional ids are filters, free to vary.
+        optional = self.optional_ids if self.destructive else ()
+        api: dict[str, Any] = {"destructive": self.destructive, "inferred": True,
+                               "resource_ids": sorted({*self.returns(), *optional})}
         if self.state is None:
             return None, api
         params = {"count": "integer"} if any(is_list(s) for s in self.ids) else {}
@@ -95,8 +99,13 @@ def verb_of(contract: Contract) -> str:
 
 def is_id(spec: ParameterSpec) -> bool:
     """Whether ``spec`` names a resource by the convention (required, string-valued)."""
+    return spec.required and names_resource(spec)
+
+
+def names_resource(spec: ParameterSpec) -> bool:
+    """Whether ``spec``'s name and type say it names a resource (required or not)."""
     rules = convention()
-    if not spec.required or spec.layer != "page" or spec.location == "header":
+    if spec.layer != "page" or spec.location == "header":
         return False
     if spec.name in rules["scope"]:
         return False
@@ -125,8 +134,10 @@ def lifecycle_of(contract: Contract) -> Lifecycle:
     ids = tuple(s for s in contract.parameters if is_id(s))
     scope = tuple(s.name for s in contract.parameters
                   if s.location == "path" and s.required and s.name in convention()["scope"])
+    optional = tuple(s.name for s in contract.parameters
+                     if not s.required and names_resource(s))
     return Lifecycle(contract.api_id, contract.service, verb, effect, ids,
-                     scope if ids else ())
+                     scope if ids else (), optional)
 
 
 def resources_of(contracts: Iterable[Contract], known: Iterable[str] = ()

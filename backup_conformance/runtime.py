@@ -17,7 +17,7 @@ from typing import Any
 import requests
 
 from backup_conformance.checks import Case, CheckFailure, Observed, judge
-from backup_conformance.contracts import Catalogue, Contract
+from backup_conformance.contracts import Catalogue, Contract, load_catalogue
 from backup_conformance.embedded import EmbeddedMock
 from backup_conformance.targets import (
     Exchange,
@@ -57,7 +57,9 @@ class Run:
         self.strictness = options.strictness
         self.catalogue = catalogue
         self.embedded: EmbeddedMock | None = None
-        register_catalogue(catalogue.values())  # inferred states, services beyond the four
+        # Inferred states and services beyond the four, of the whole folder (``--api`` narrows
+        # what runs, not what a profile may name).
+        register_catalogue(load_catalogue(catalogue.root).values())
         if options.target_profile:
             profile = load_profile(options.target_profile)
         elif options.target_url:

@@ -1,13 +1,17 @@
-"""Build a contracts folder from training pages (the self-test corpus of issue 14, item 5).
+"""Contracts folders built from the training pages (issue 14, item 5: the suites over them).
 
-Calls the extractor API the way ``backup-conformance extract PAGE... --out DIR`` does and
-writes ``DIR`` with a ``catalogue.json`` in the committed format, so the suites and the mock
-can load it with ``--contracts DIR``. Pages the extractor of this checkout cannot read yet are
-left out and listed, never papered over: the caller decides whether that is acceptable.
+Calls the extractor API the way ``backup-conformance extract PAGE... --out DIR`` does (the
+same ``Sources``, ``extract_all`` and ``render_operations``) and writes ``DIR`` with a
+``catalogue.json``, so the suites and the mock load it with ``--contracts DIR``. What the pages
+do not say is given as a user would give it with ``--api-id``: the Huawei service from the
+file name's product word (a Huawei page names no service), the NAS legacy page's identity.
 
-Run directly to (re)build a folder by hand::
+Two renderings of one operation cannot share a folder (one API id, one route), so the corpus
+is two folders: ``corpus`` (one rendering of every operation) and ``alternates`` (the second
+renderings). ``with_originals`` adds the five hand-tuned APIs beside the corpus, leaving out
+the OTC counterpart of ``vbs.CancelBackupSharing`` (the same route).
 
-    python tests/training_contracts.py /tmp/training-contracts
+    python tests/training_contracts.py corpus /tmp/corpus
 """
 
 from __future__ import annotations
@@ -15,76 +19,72 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
-from backup_conformance.extract.cross_document import cross_document_anomalies
-from backup_conformance.extract.model import Operation
-from backup_conformance.extract.page import PageFormatError
-from backup_conformance.extract.pipeline import catalogue, extract_page
-from backup_conformance.extract.render import render_catalogue, render_operation
-from backup_conformance.extract.vendor_common import (
-    alibaba_layer,
-    huawei_layer,
-    render_vendor_common,
+from backup_conformance.extract.pipeline import (
+    Sources,
+    catalogue,
+    extract_all,
+    render_operations,
 )
+from backup_conformance.extract.sync import write
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "fixtures" / "reference" / "docs"
-VENDOR_COMMON = ROOT / "contracts" / "sources" / "vendor-common"
-#: The service (API id prefix) of a training page, from its file name's product word.
-SERVICES = {"vbs": "vbs", "geminidb": "gaussdbfornosql"}
-_NAME = re.compile(r"^huawei_(?P<product>[a-z]+)_(?P<operation>[A-Za-z]+)(?P<rest>.*)\.txt$")
+SOURCES = ROOT / "contracts" / "sources"
+#: A Huawei page's service (API id prefix) from its file name's product word.
+HUAWEI_SERVICES = {"cbr": "cbr", "csbs": "csbs", "geminidb": "gaussdbfornosql", "rds": "rds",
+                   "vbs": "vbs"}
+#: Second renderings of an operation the corpus has in another rendering.
+ALTERNATES = ("alibaba_dbs_ReleaseBackupPlan_b.txt", "alibaba_hbr_DeleteVault_b_id-locale.txt",
+              "huawei_cbr_DeletingABackup_otc.txt")
+#: Pages that do not carry their whole identity, given as ``--api-id``/``--version`` would.
+GIVEN = {
+    "alibaba_nas_DeleteSnapshot_d.txt": {"api_id": "nas.DeleteSnapshot", "service": "nas",
+                                          "version": "2017-06-26"},
+    "huawei_geminidb_QueryingBackups_v3.1_historical_otc.txt": {
+        "api_id": "gaussdbfornosql.QueryingBackupsV31", "service": "gaussdbfornosql"},
+}
+#: The OTC counterpart of one of the five (same method and path): not beside the originals.
+COUNTERPART = "huawei_vbs_CancelingSharingOfABackup_otc.txt"
+_HUAWEI = re.compile(r"^huawei_(?P<product>[a-z]+)_")
 
 
 def training_pages() -> list[Path]:
-    """The training pages kept in the repository (Huawei OTC siblings of the five)."""
-    return sorted(DOCS.glob("huawei_*.txt"))
+    """Every training page kept in the repository."""
+    return sorted([*DOCS.glob("*.txt"), *(DOCS / "more").glob("*.txt"),
+                   *(DOCS / "reference_training_counterparts").glob("*.txt")])
 
 
-def entry_for(path: Path) -> dict[str, str]:
-    """The API id and service of a training page: ``<service>.<Operation>`` plus a version
-    suffix when the file name carries one (two editions of QueryingBackups)."""
-    match = _NAME.match(path.name)
-    if match is None:
-        raise ValueError(f"{path.name}: not a huawei_<product>_<Operation>... training page")
-    service = SERVICES[match["product"]]
-    version = re.search(r"_v(\d+)", match["rest"])
-    suffix = f"V{version[1]}" if version else ""
-    return {"service": service, "api_id": f"{service}.{match['operation']}{suffix}"}
+def identity(path: Path) -> dict[str, Any]:
+    if path.name in GIVEN:
+        return dict(GIVEN[path.name])
+    match = _HUAWEI.match(path.name)
+    return {"service": HUAWEI_SERVICES[match["product"]]} if match else {}
 
 
-def build(out: Path, pages: list[Path] | None = None, *, with_originals: bool = False
-          ) -> tuple[list[str], list[str]]:
-    """Write the contracts of ``pages`` (default: every training page) into ``out``, and
-    with ``with_originals`` the five hand-tuned APIs' beside them.
-
-    Returns ``(api ids written, pages refused with the extractor's one-line reason)``."""
-    ops: list[Operation] = []
-    refused: list[str] = []
+def pages_of(folder: str, *, with_originals: bool = False) -> list[Path]:
+    """The pages of ``corpus`` or ``alternates``."""
+    pages = [p for p in training_pages() if (p.name in ALTERNATES) == (folder == "alternates")]
     if with_originals:
-        known = catalogue()
-        ops += [extract_page(ROOT / "contracts" / "sources" / name, entry)
-                for name, entry in sorted(known.items())]
-    for path in pages if pages is not None else training_pages():
-        try:
-            ops.append(extract_page(path, entry_for(path)))
-        except PageFormatError as exc:
-            refused.append(str(exc))
-    files: dict[str, str] = {}
-    for op in ops:
-        files.update(render_operation(op))
-    files["catalogue.json"] = render_catalogue(ops)
-    huawei = huawei_layer(VENDOR_COMMON)
-    huawei["page_conflicts"] = cross_document_anomalies(ops, huawei)
-    files.update(render_vendor_common(alibaba_layer(VENDOR_COMMON), huawei))
-    for rel, text in files.items():
-        target = out / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    return sorted(op.api_id for op in ops), refused
+        pages = [p for p in pages if p.name != COUNTERPART]
+        pages += [SOURCES / name for name in sorted(catalogue())]
+    return pages
+
+
+def build(out: Path, folder: str = "corpus", *, with_originals: bool = False) -> list[str]:
+    """Write the contracts of ``folder``'s pages into ``out``; returns the API ids written.
+    A page the extractor refuses raises its ``PageFormatError`` (file:line): the corpus must
+    extract whole."""
+    pages = pages_of(folder, with_originals=with_originals)
+    sources = Sources(pages={p.name: p for p in pages}, vendor_common=SOURCES / "vendor-common",
+                      metadata=SOURCES / "metadata",
+                      identity={p.name: identity(p) for p in pages})
+    ops = extract_all(sources)
+    write(render_operations(ops, sources), out)
+    return sorted(op.api_id for op in ops)
 
 
 if __name__ == "__main__":
-    written, problems = build(Path(sys.argv[1]))
+    written = build(Path(sys.argv[2]), sys.argv[1], with_originals="--originals" in sys.argv)
     print(f"{len(written)} contracts: {', '.join(written)}")
-    for problem in problems:
-        print(f"refused: {problem}", file=sys.stderr)

@@ -14,7 +14,8 @@ The kind is then read off the request as the server will decode it, not off the 
 "negative" case whose violation vanished on the wire (``5`` sent as a string parameter is the
 string ``"5"``) is not negative. Any definite violation -> ``negative``; otherwise a positive
 mode case -> ``positive``; a negative mode case naming only reserved or empty ids ->
-``business-error`` (it names no existing resource, so it must be refused); anything in doubt
+``business-error`` (it names no existing resource, so it must be refused; for the five
+hand-tuned APIs only: an inferred lifecycle is a convention, not a page's word); anything in doubt
 (undocumented parameters, encodings servers read differently) -> ``None``: judge only what
 holds for every kind.
 """
@@ -36,7 +37,7 @@ from schemathesis import GenerationMode, checks
 from schemathesis.core.result import Ok
 
 from backup_conformance.cases.positive import apply_rules, fresh_values, resource_parameters
-from backup_conformance.cases.valid import Obtain, binding, valid_params
+from backup_conformance.cases.valid import Obtain, binding, hand_tuned, valid_params
 from backup_conformance.checks import CheckFailure, Observed
 from backup_conformance.contracts import Contract, ParameterSpec, schema_validator
 from backup_conformance.targets import (
@@ -107,6 +108,11 @@ def from_case(contract: Contract, case: Any, mode: str, obtain: Obtain) -> Gener
     if mode == "positive":
         return Generated(params, "positive", "valid call on live resources")
     named = [k for k in taken if k in params and _names_nothing(params[k])]
+    if named and not hand_tuned(contract):
+        # An inferred lifecycle is our convention, not a page's word: naming no existing
+        # resource is judged only by what holds for every kind.
+        return Generated(params, None, f"naming no existing resource ({', '.join(sorted(named))})"
+                                       " of an inferred lifecycle")
     if named:
         return Generated(params, "business-error",
                          f"valid call naming no existing resource ({', '.join(sorted(named))})")

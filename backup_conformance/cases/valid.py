@@ -48,6 +48,12 @@ def binding(contract: Contract) -> Binding:
     return Binding(raw["state"], raw.get("state_params", {}), raw["params"])
 
 
+def hand_tuned(contract: Contract) -> bool:
+    """Whether ``targets/resources.json`` describes ``contract`` (else its lifecycle is
+    inferred, ``backup_conformance.inferred``)."""
+    return contract.api_id in hand_tuned_apis()
+
+
 def resource_ids(contract: Contract) -> frozenset[str]:
     """The parameters naming resources (hand-tuned in ``resources.json``, else inferred)."""
     if contract.api_id in hand_tuned_apis():

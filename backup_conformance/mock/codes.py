@@ -89,34 +89,45 @@ class ErrorCodes:
         except KeyError:
             if self.service is None:
                 raise
-            error = self._generic(situation)  # a service no hand-tuned entry covers
+            error = self._generic(situation, parameter)  # a service no entry covers
         else:
             error = self._from_tables(entry) or _fallback(entry, situation)
         return error.with_parameter(parameter)
 
-    def _generic(self, situation: str) -> VendorError:
+    def _generic(self, situation: str, parameter: str | None) -> VendorError:
         """``error_choices.json`` ``generic``: with a status the page documents, a row of
         this API's tables (complete vendor tables first, since only they close the set of
-        codes a status may carry; within them a code that reads like the situation), else
-        the family's fallback code."""
+        codes a status may carry), preferring a code that reads like the situation, names the
+        parameter's resource (``SnapshotId`` -> ``...Snapshot...``) and is about nothing
+        else (``avoid``: access keys, actions...); else the family's fallback code."""
         entry = _choices()["generic"][situation]
         wanted = [s for s in entry["statuses"] if not self._statuses or s in self._statuses]
         wanted = wanted or sorted(s for s in self._statuses if 400 <= s < 500)[:1]
         words = [w.lower() for w in entry["words"]]
+        avoid = [w.lower() for w in _choices()["generic"]["avoid"]]
+        stem = _stem(parameter)
         for status in wanted:
             rows = [r for r in self._rows if _status(r) == status and r.get("code")]
-            rows.sort(key=lambda r: (str(r.get("source", "")).rsplit(":", 1)[0]
-                                     not in self._complete,
+            rows.sort(key=lambda r: (self._file(r) not in self._complete,
+                                     any(w in _text(r) for w in avoid),
+                                     not (stem and stem in _text(r)),
                                      not any(w in _text(r) for w in words)))
-            if rows and (any(w in _text(rows[0]) for w in words) or str(
-                    rows[0].get("source", "")).rsplit(":", 1)[0] in self._complete):
-                row = rows[0]
+            named = bool(entry.get("names_resource"))  # a not-found code names its resource
+            usable = [r for r in rows if self._file(r) in self._complete or (
+                any(w in _text(r) for w in words) and not any(w in _text(r) for w in avoid)
+                and (not named or (stem and stem in _text(r))))]
+            if usable:
+                row = usable[0]
                 return VendorError(str(row["code"]), status, str(row.get("message") or
                                                                   row["code"]),
                                    str(row.get("source", "")))
         fb = entry["fallback"][self.family]
         status = wanted[0] if wanted else int(fb["status"])
         return VendorError(fb["code"], status, fb["message"], fb["source"])
+
+    @staticmethod
+    def _file(row: Mapping[str, Any]) -> str:
+        return str(row.get("source", "")).rsplit(":", 1)[0]
 
     def _entry(self, situation: str) -> Mapping[str, Any]:
         choices = _choices()[self.family]
@@ -152,6 +163,16 @@ def _fallback(entry: Mapping[str, Any], situation: str) -> VendorError:
     if not fb:
         raise KeyError(f"error_choices.json: {situation!r} has no fallback")
     return VendorError(fb["code"], int(fb["status"]), fb["message"], fb["source"])
+
+
+def _stem(parameter: str | None) -> str:
+    """``SnapshotId`` / ``backup_id`` -> ``snapshot`` / ``backup`` (the resource it names)."""
+    if not parameter:
+        return ""
+    for suffix in ("Ids", "Id", "_ids", "_id"):
+        if parameter.endswith(suffix) and len(parameter) > len(suffix):
+            return parameter[: -len(suffix)].lower()
+    return ""
 
 
 def _status(row: Mapping[str, Any]) -> int | None:
