@@ -298,7 +298,6 @@ def test_a_profile_works_with_contracts(served: tuple[MockApp, str], folder: Pat
               "vbs.DeletingAVBSBackup"]  # the routes two services document
     result = _against(app, url, folder, tmp_path, *[f"--api={a}" for a in shared])
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "5 passed" not in result.stdout  # every one of them ran
     matrix = json.loads((tmp_path / "matrix.json").read_text())
     assert all(matrix["per_api"][a]["passed"] >= 3 for a in shared)
 
