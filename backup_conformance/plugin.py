@@ -168,7 +168,7 @@ def bc_run(pytestconfig: pytest.Config) -> Iterator[Any]:
         run = Run(options, _catalogue(pytestconfig))
         if not options.dry_run:  # a dry run sends nothing, so it needs no reachable target
             run.probe()
-    except (TargetError, ValueError) as exc:
+    except (TargetError, ValueError, ContractError) as exc:
         pytest.exit(f"backup-conformance: {exc}", returncode=2)
     pytestconfig.stash[_RUN] = run
     with _terminated_as_interrupt():

@@ -20,11 +20,16 @@ from typing import Any
 
 import pytest
 from mock_client import MockClient
-from training_contracts import build
+from training_contracts import ROOT, build, write_folder
 from werkzeug.test import Client
 from werkzeug.wrappers import Response
 
-from backup_conformance.contracts import Catalogue, load_catalogue, schema_validator
+from backup_conformance.contracts import (
+    Catalogue,
+    ContractError,
+    load_catalogue,
+    schema_validator,
+)
 from backup_conformance.inferred import lifecycle_of
 from backup_conformance.mock import MockApp, MockServer
 from backup_conformance.mock.bodies import BodyTemplate
@@ -173,6 +178,22 @@ def test_a_route_two_services_document_is_served_under_each_service(app: MockApp
         assert json.loads(answer.get_data())["error_code"] != "APIGW.0101"  # routed
     # a route no other service documents is at / as always
     assert client.get("/v2/p1/os-vendor-backup-sharing/detail").status_code == 200
+
+
+def test_two_operations_of_one_service_on_one_route_are_refused(tmp_path: Path) -> None:
+    # The OTC counterpart of vbs.CancelBackupSharing documents its very route.
+    sources = ROOT / "contracts" / "sources"
+    pages = [sources / "002_2942722f5d95fee0.txt",
+             ROOT / "fixtures" / "reference" / "docs" / "reference_training_counterparts" /
+             "huawei_vbs_CancelingSharingOfABackup_otc.txt"]
+    write_folder(tmp_path, pages)
+    with pytest.raises(ContractError, match=r"vbs.CancelBackupSharing, "
+                       r"vbs.CancelingSharingOfABackup document the same route \(DELETE "):
+        MockApp(load_catalogue(tmp_path))
+    result = _run("--contracts", str(tmp_path), "--report-dir", str(tmp_path / "r"), "-q")
+    assert result.returncode == 2
+    assert "document the same route" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
 
 
 def test_the_mock_keeps_the_inferred_state(app: MockApp) -> None:

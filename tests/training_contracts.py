@@ -76,7 +76,11 @@ def build(out: Path, folder: str = "corpus", *, with_originals: bool = False) ->
     """Write the contracts of ``folder``'s pages into ``out``; returns the API ids written.
     A page the extractor refuses raises its ``PageFormatError`` (file:line): the corpus must
     extract whole."""
-    pages = pages_of(folder, with_originals=with_originals)
+    return write_folder(out, pages_of(folder, with_originals=with_originals))
+
+
+def write_folder(out: Path, pages: list[Path]) -> list[str]:
+    """Extract exactly ``pages`` into ``out`` (identities as above); the API ids written."""
     sources = Sources(pages={p.name: p for p in pages}, vendor_common=SOURCES / "vendor-common",
                       metadata=SOURCES / "metadata",
                       identity={p.name: identity(p) for p in pages})

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from backup_conformance.contracts import Catalogue, Contract
+from backup_conformance.contracts import Catalogue, Contract, ContractError
 from backup_conformance.mock.codes import ErrorCodes, VendorError
 from backup_conformance.mock.envelopes import ALIBABA, HUAWEI
 from backup_conformance.mock.params import Inbound
@@ -101,6 +101,14 @@ class Router:
                 contract.family, ErrorCodes.of_family(contract.family, contract.vendor_common))
             by_key.setdefault(_route_key(contract), []).append(contract)
             by_service.setdefault(contract.service, []).append(contract)
+        for key, group in by_key.items():
+            services = [c.service for c in group]
+            twice = sorted({s for s in services if services.count(s) > 1})
+            if twice:
+                names = ", ".join(sorted(c.api_id for c in group if c.service in twice))
+                raise ContractError(f"{catalogue.root}: {names} document the same route "
+                                    f"({' '.join(key)}) in one service: a mock cannot tell "
+                                    "them apart; keep one in this contracts folder")
         shared = [c for group in by_key.values() if len(group) > 1 for c in group]
         #: Services with a route another service documents too: reach them by prefix.
         self.prefixed = frozenset(c.service for c in shared)
