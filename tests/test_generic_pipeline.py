@@ -32,6 +32,7 @@ from backup_conformance.contracts import (
 )
 from backup_conformance.inferred import lifecycle_of
 from backup_conformance.mock import MockApp, MockServer
+from backup_conformance.mock.auth import Credentials, Verifying
 from backup_conformance.mock.bodies import BodyTemplate
 from backup_conformance.mock.generic_state import GenericWorld
 from backup_conformance.mock.validation import KEEP
@@ -196,6 +197,23 @@ def test_two_operations_of_one_service_on_one_route_are_refused(tmp_path: Path) 
     assert "Traceback" not in result.stdout + result.stderr
 
 
+def test_a_missing_or_broken_contracts_folder_is_one_line(tmp_path: Path) -> None:
+    missing = _run("--contracts", str(tmp_path / "nowhere"), "--report-dir", str(tmp_path))
+    assert missing.returncode == 4
+    assert f"--contracts: {tmp_path / 'nowhere'}: no such contracts folder" in missing.stderr
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "catalogue.json").write_text('{"apis": [{"api_id": "x.Y"}]}')
+    broken = _run("--contracts", str(tmp_path / "broken"), "--report-dir", str(tmp_path))
+    assert broken.returncode == 4
+    assert "catalogue.json: entry 1 lacks family, service, page" in broken.stderr
+    served = subprocess.run([sys.executable, "-m", "backup_conformance.commands.mock",
+                             "--contracts", str(tmp_path / "nowhere")], capture_output=True,
+                            text=True, timeout=TIMEOUT, env=CLEAN_ENV)
+    assert served.returncode == 2 and "no such contracts folder" in served.stderr
+    for result in (missing, broken, served):
+        assert "Traceback" not in result.stdout + result.stderr
+
+
 def test_the_mock_keeps_the_inferred_state(app: MockApp) -> None:
     client = Client(app, Response)
     state = f"{DETAILS}: an existing id (inferred)"
@@ -333,6 +351,36 @@ def test_target_url_works_with_contracts(alternates: Path, tmp_path: Path) -> No
     finally:
         server.stop()
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+FAKE_CREDENTIALS = {
+    "ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAIbcGenericFake0001",
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "bc-generic-fake-alibaba-secret",
+    "HUAWEICLOUD_SDK_AK": "BCGENERICFAKEAK00001",
+    "HUAWEICLOUD_SDK_SK": "bc-generic-fake-huawei-secret",
+    "HUAWEICLOUD_SDK_PROJECT_ID": "0" * 32,
+}
+
+
+def test_signatures_are_enforced_on_every_operation(alternates: Path, tmp_path: Path) -> None:
+    """The auth suite against a verifying mock over generic operations of both families: the
+    unsigned, wrongly signed and stale calls are refused, the signed one accepted."""
+    app = MockApp(load_catalogue(alternates),
+                  authenticator=Verifying(Credentials.from_mapping(FAKE_CREDENTIALS)))
+    server = MockServer(app)
+    server.start()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "backup_conformance.cli", "run", "--no-allure",
+             "--contracts", str(alternates), "--target-url", server.url, "--state-url",
+             f"{server.url}/_states", "--report-dir", str(tmp_path), "-q", "-rs", "-k",
+             "test_auth"], capture_output=True, text=True, timeout=TIMEOUT,
+            env={**CLEAN_ENV, **FAKE_CREDENTIALS})
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "12 passed" in result.stdout  # 4 auth tests x 3 operations, none not run
+    assert FAKE_CREDENTIALS["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] not in result.stdout
 
 
 class _AcceptsMissing(Behaviour):
