@@ -113,9 +113,13 @@ class ErrorCodes:
                                      not (stem and stem in _text(r)),
                                      not any(w in _text(r) for w in words)))
             named = bool(entry.get("names_resource"))  # a not-found code names its resource
+            generic = set(entry.get("codes", []))  # codes about any resource (ResourceNotFound)
+            rows.sort(key=lambda r: str(r["code"]) not in generic)  # stable: after the above
+            rows.sort(key=lambda r: not (stem and stem in _text(r)))
+            rows.sort(key=lambda r: self._file(r) not in self._complete)
             usable = [r for r in rows if self._file(r) in self._complete or (
                 any(w in _text(r) for w in words) and not any(w in _text(r) for w in avoid)
-                and (not named or (stem and stem in _text(r))))]
+                and (not named or (stem and stem in _text(r)) or str(r["code"]) in generic))]
             if usable:
                 row = usable[0]
                 return VendorError(str(row["code"]), status, str(row.get("message") or
