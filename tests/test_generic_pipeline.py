@@ -27,10 +27,11 @@ from werkzeug.wrappers import Response
 from backup_conformance.contracts import (
     Catalogue,
     ContractError,
+    ParameterSpec,
     load_catalogue,
     schema_validator,
 )
-from backup_conformance.inferred import lifecycle_of
+from backup_conformance.inferred import is_id, lifecycle_of
 from backup_conformance.mock import MockApp, MockServer
 from backup_conformance.mock.auth import Credentials, Verifying
 from backup_conformance.mock.bodies import BodyTemplate
@@ -420,3 +421,28 @@ def test_a_mutant_of_the_generic_mock_is_caught(served: tuple[MockApp, str], fol
                       suite.removesuffix(".py"))
     assert result.returncode == 1, result.stdout[-3000:]
     assert f"[{check}]" in result.stdout
+
+
+# --- the convention on made-up parameters --------------------------------------------------
+
+def _spec(name: str, schema: dict[str, Any], *, required: bool = True,
+          location: str = "query") -> ParameterSpec:
+    return ParameterSpec(name, location, required, schema, "plain", "page.txt:1")
+
+
+@pytest.mark.parametrize(("spec", "names"), [
+    (_spec("VaultId", {"type": "string"}), True),
+    (_spec("ClientIds", {"type": "array", "items": {"type": "string"}}), True),
+    (_spec("backup_id", {"type": "string"}, location="path"), True),
+    (_spec("id", {"type": "string"}, location="path"), True),
+    (_spec("VaultId", {"type": "string"}, required=False), False),  # optional: not bound
+    (_spec("RegionId", {"type": "string"}), False),  # a region, not a resource
+    (_spec("project_id", {"type": "string"}, location="path"), False),  # a tenancy
+    (_spec("ClientToken", {"type": "string"}), False),
+    (_spec("CrossAccountUserId", {"type": "integer"}), False),  # not a string id
+    (_spec("SourceType", {"type": "string"}), False),
+    (_spec("StatusId", {"type": "string", "enum": ["A", "B"]}), False),  # a choice
+    (_spec("Id", {"type": "string"}, location="header"), False),
+])
+def test_which_parameters_name_a_resource(spec: ParameterSpec, names: bool) -> None:
+    assert is_id(spec) is names
