@@ -144,6 +144,10 @@ def test_layout_b_release_backup_plan() -> None:
         ("ClientToken", "string", False, "dbs", 33),
     ]
     assert op.parameters[1].description == "An arbitrary string."
+    assert op.description == (
+        "After you release a backup plan, the service for the backup instance is stopped and "
+        "you are no longer charged for the instance."
+    )
     assert fields(op.responses[0].fields) == [
         ("HttpStatusCode", "integer", 47),
         ("RequestId", "string", 51),
@@ -372,3 +376,20 @@ def test_a_request_row_cut_short_is_kept_with_a_gap() -> None:
     assert (token.name, token.required, token.example) == ("ClientToken", False, None)
     assert (33, "request table: a row of 3 cells (the header has 5)") in gaps(op)
     assert (33, "parameter 'ClientToken': no description, no example cell") in gaps(op)
+
+
+def test_a_page_cut_right_after_the_request_header_keeps_identity_and_records_gaps() -> None:
+    name = "alibaba_dbs_ReleaseBackupPlan_b.txt"
+    text = (MORE / name).read_text(encoding="utf-8")
+    page = Page.from_text(name, text[: text.index("| BackupPlanId |")])
+    op = extract_alibaba(page, metadata_dir=METADATA)
+    assert (op.api_id, op.parameters, op.responses[0].fields) == ("dbs.ReleaseBackupPlan", [], [])
+    assert gaps(op) == [
+        (
+            23,
+            "request table: header only, no rows and no statement that there are none "
+            "(page cut short?)",
+        ),
+        (27, "response table: none on the page; the response body is undocumented"),
+        (27, "error codes: the page lists none and points to no error-code list"),
+    ]

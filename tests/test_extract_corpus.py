@@ -133,6 +133,8 @@ def test_extract_out_writes_exactly_those_pages_and_the_loader_reads_them(
         "23: authorization: no RAM action table ('There is currently no "
         "authorization information disclosed in the API.')"
     ]
+    anomalies = (out / "ANOMALIES.md").read_text()
+    assert "- line 23: authorization: no RAM action table" in anomalies
     loaded = load_catalogue(out)
     assert set(loaded) == set(ids)
     report = json.loads((out / "metadata-crosscheck.json").read_text())
@@ -172,3 +174,34 @@ def test_identity_flags_apply_to_one_page_only(
     assert "exactly one PAGE" in capsys.readouterr().err
     assert main(["extract", pages[0], "--out", str(tmp_path), "--api-id", "DeleteVault"]) == 2
     assert "expected service.Operation" in capsys.readouterr().err
+
+
+def test_mangled_training_pages_extract_or_are_refused_never_crash(tmp_path: Path) -> None:
+    """Lines cut, deleted, duplicated, swapped or blanked at random (seeded, bounded): every
+    result is a contract or a one-line ``PageFormatError``, never another exception."""
+    import random
+
+    rng = random.Random(14)
+    pages = sorted(MORE.glob("*.txt"))
+    for _ in range(400):
+        page = rng.choice(pages)
+        lines = page.read_text(encoding="utf-8").split("\n")
+        at = rng.randrange(len(lines))
+        edit = rng.choice(["cut", "delete", "duplicate", "swap", "blank"])
+        if edit == "cut":
+            lines = lines[:at]
+        elif edit == "delete":
+            del lines[at : at + rng.randint(1, 5)]
+        elif edit == "duplicate":
+            lines[at:at] = lines[at : at + rng.randint(1, 3)]
+        elif edit == "swap":
+            other = rng.randrange(len(lines))
+            lines[at], lines[other] = lines[other], lines[at]
+        else:
+            lines[at] = ""
+        mangled = tmp_path / page.name
+        mangled.write_text("\n".join(lines), encoding="utf-8")
+        try:
+            extract_page(mangled, None, METADATA)
+        except PageFormatError as exc:
+            assert exc.page == page.name and exc.line >= 1, (edit, at)

@@ -176,3 +176,188 @@ def test_otc_rds_uri_with_a_query_string_and_rst_markup() -> None:
     assert op.parameters[3].schema["enum"] == ["auto", "manual", "fragment", "incremental"]
     ids = {a.id for a in op.anomalies}
     assert not any(i.startswith("path-param-not-in-uri") for i in ids)  # they are in its query
+
+
+def test_otc_cbr_restore_body_nested_through_referenced_tables() -> None:
+    op = extract("huawei_cbr_RestoringABackup_otc.txt")
+    assert (op.method, op.path) == ("POST", "/v3/{project_id}/backups/{backup_id}/restore")
+    assert params(op) == [
+        ("backup_id", "path", True, 24),
+        ("project_id", "path", True, 25),
+        ("X-Auth-Token", "header", True, 36),
+        ("restore", "body", True, 46),
+    ]
+    restore = op.parameters[3].schema
+    assert sorted(restore["properties"]) == ["mappings", "power_on", "server_id", "volume_id"]
+    mapping = restore["properties"]["mappings"]["items"]
+    assert mapping["required"] == ["backup_id", "volume_id"]  # Table 5: both Yes
+    assert restore["properties"]["power_on"] == {"type": "boolean"}
+    assert (op.responses[0].status, op.responses[0].body) == (202, False)
+    assert [(s.status, s.source.line) for s in op.status_codes] == [(202, 113)]
+
+
+def test_otc_cbr_restore_point_response_three_tables_deep() -> None:
+    op = extract("huawei_cbr_CreatingARestorePoint_otc.txt")
+    assert (op.method, op.path) == ("POST", "/v3/{project_id}/checkpoints")
+    assert params(op) == [
+        ("project_id", "path", True, 24),
+        ("X-Auth-Token", "header", True, 35),
+        ("checkpoint", "body", True, 45),
+    ]
+    (checkpoint,) = op.responses[0].fields
+    assert (checkpoint.name, checkpoint.source.line) == ("checkpoint", 134)
+    assert [c.name for c in checkpoint.children] == [
+        "created_at",
+        "id",
+        "project_id",
+        "status",
+        "vault",
+        "extra_info",
+    ]
+    vault = checkpoint.children[4]
+    resources = next(c for c in vault.children if c.name == "resources")
+    assert (resources.doc_type, resources.schema["type"]) == (
+        "Array of CheckpointResourceResp objects",
+        "array",
+    )
+    assert "protect_status" in resources.schema["items"]["properties"]
+
+
+def test_otc_geminidb_time_window_array_typed_by_a_reference() -> None:
+    op = extract("huawei_geminidb_QueryingTheRestorableTimeWindow_otc.txt")
+    assert (op.method, op.path) == (
+        "GET",
+        "/v3/{project_id}/instances/{instance_id}/backups/restorable-time-periods",
+    )
+    assert params(op) == [
+        ("project_id", "path", True, 35),
+        ("instance_id", "path", True, 37),
+        ("start_time", "query", False, 45),
+        ("end_time", "query", False, 47),
+        ("offset", "query", False, 49),
+        ("limit", "query", False, 51),
+        ("X-Auth-Token", "header", True, 62),
+    ]
+    limit = op.parameters[5].schema
+    assert (limit["minimum"], limit["maximum"]) == (0, 1000)  # "ranges from **0** to **1000**"
+    total, periods = op.responses[0].fields
+    assert (total.name, total.source.line, periods.name, periods.source.line) == (
+        "total_count",
+        75,
+        "restorable_time_periods",
+        77,
+    )
+    # the Type cell ':ref:`restorableTime <...>` objects' points at Table 5
+    assert [(c.name, c.schema) for c in periods.children] == [
+        ("start_time", {"type": "integer"}),
+        ("end_time", {"type": "integer"}),
+    ]
+
+
+def test_otc_rds_policy_body_with_bounds_in_words() -> None:
+    op = extract("huawei_rds_SettingAnAutomatedBackupPolicy_otc.txt")
+    assert (op.method, op.path) == (
+        "PUT",
+        "/v3/{project_id}/instances/{instance_id}/backups/policy",
+    )
+    assert params(op) == [
+        ("project_id", "path", True, 31),
+        ("instance_id", "path", True, 35),
+        ("backup_policy", "body", True, 48),
+    ]
+    policy = op.parameters[2].schema
+    assert policy["required"] == ["keep_days"]
+    # "The value range is from 1 to 732."
+    assert policy["properties"]["keep_days"] == {"type": "integer", "minimum": 1, "maximum": 732}
+    assert (op.responses[0].status, op.responses[0].body) == (200, False)
+    sample = next(e for e in op.examples if e.body is not None)
+    assert sample.body == {
+        "backup_policy": {"keep_days": 7, "start_time": "19:00-20:00", "period": "1,2"}
+    }
+
+
+def test_otc_rds_download_link_array_of_objects_by_table_link() -> None:
+    op = extract("huawei_rds_ObtainingTheLinkForDownloadingABackupFile_otc.txt")
+    assert (op.method, op.path) == ("GET", "/v3/{project_id}/backup-files")
+    assert params(op) == [("project_id", "path", True, 36), ("backup_id", "query", True, 40)]
+    files, bucket = op.responses[0].fields
+    assert (files.name, files.doc_type, bucket.name) == ("files", "Array of objects", "bucket")
+    assert [(c.name, c.source.line) for c in files.children] == [
+        ("name", 78),
+        ("size", 80),
+        ("download_link", 82),
+        ("link_expired_time", 84),
+        ("database_name", 86),
+    ]
+
+
+def test_otc_vbs_native_delete_and_restore_disk() -> None:
+    delete = extract("huawei_vbs_DeletingAVBSBackup_NativeOpenStackV3_otc.txt")
+    assert (delete.method, delete.path) == ("DELETE", "/v3/{project_id}/backups/{backup_id}")
+    assert params(delete) == [("project_id", "path", True, 26), ("backup_id", "path", True, 27)]
+    assert [s.status for s in delete.status_codes if s.kind == "normal"] == [202]
+    restore = extract("huawei_vbs_RestoringADiskUsingAVBSBackup_otc.txt")
+    assert (restore.method, restore.path) == (
+        "POST",
+        "/v2/{project_id}/cloudbackups/{backup_id}/restore",
+    )
+    assert params(restore) == [
+        ("project_id", "path", True, 26),
+        ("backup_id", "path", True, 27),
+        ("restore", "body", True, 38),
+    ]
+    # the table lists volume_id beside restore; the sample nests it: recorded, sample followed
+    assert restore.parameters[2].schema["properties"] == {"volume_id": {"type": "string"}}
+    assert "flat-table-nesting-restore-l38" in {a.id for a in restore.anomalies}
+    assert [f.name for f in restore.responses[0].fields] == ["job_id", "message", "code"]
+
+
+DOCS = MORE.parent
+
+
+def test_otc_vbs_counting_sharings_filter_table_as_query() -> None:
+    op = extract_huawei(Page.read(DOCS / "huawei_vbs_CountingBackupSharings_otc.txt"))
+    assert (op.method, op.path) == ("GET", "/v2/{project_id}/os-vendor-backup-sharing/count")
+    assert params(op) == [
+        ("project_id", "path", True, 26),
+        ("share_to_me", "query", False, 34),
+        ("volume_id", "query", False, 36),
+        ("name", "query", False, 38),
+        ("status", "query", False, 40),
+        ("backup_id", "query", False, 42),
+        ("from_project_id", "query", False, 44),
+        ("to_project_id", "query", False, 46),
+        ("avalilability_zone", "query", False, 48),  # the page's spelling
+    ]
+    assert op.parameters[1].schema == {"type": "boolean"}
+    ((count),) = op.responses[0].fields
+    assert (count.name, count.doc_type, count.schema, count.source.line) == (
+        "count",
+        "int",
+        {"type": "integer"},
+        64,
+    )
+    (sample,) = op.examples
+    assert (sample.source.line, sample.body) == (71, {"count": 2})
+
+
+def test_otc_vbs_sharing_details_flat_table_nested_by_the_sample() -> None:
+    op = extract_huawei(Page.read(DOCS / "huawei_vbs_QueryingBackupSharingDetails_otc.txt"))
+    assert (op.method, op.path) == ("GET", "/v2/{project_id}/os-vendor-backup-sharing/{id}")
+    assert params(op) == [("project_id", "path", True, 26), ("id", "path", True, 27)]
+    (shared,) = op.responses[0].fields
+    assert (shared.name, shared.doc_type, shared.source.line) == ("shared", "dict", 43)
+    assert [c.name for c in shared.children] == [
+        "backup_id",
+        "created_at",
+        "from_project_id",
+        "id",
+        "to_project_id",
+        "updated_at",
+        "backup",
+    ]
+    backup = shared.children[-1]
+    assert (backup.source.line, len(backup.children)) == (57, 17)
+    assert {"flat-table-nesting-shared-l43", "flat-table-nesting-backup-l57"} <= {
+        a.id for a in op.anomalies
+    }

@@ -215,9 +215,10 @@ def _authorization(page: Page, sections: Sections, action: str, gaps: list[Gap])
         return AuthTable()
     start, end = sections[name]
     if page.find(AUTH_HEADER, start, end) is None:
-        said = page.next_nonblank(start, end) or start
-        gaps.append(Gap(f"authorization: no RAM action table ({page.line(said).strip()[:80]!r})",
-                        page.source(said)))
+        said = page.next_nonblank(start, end)
+        quoted = f" ({page.line(said).strip()[:80]!r})" if said is not None else ""
+        line = said if said is not None else min(start, page.last_line())
+        gaps.append(Gap(f"authorization: no RAM action table{quoted}", page.source(line)))
         return AuthTable()
     return read_authorization(page, start, end, action)
 

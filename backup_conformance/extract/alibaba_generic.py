@@ -93,7 +93,7 @@ def extract_generic(
         version=who.version,
         gaps=gaps,
     )
-    op.description = _description(page) if layout == "c" else ""
+    op.description = {"c": _description, "b": _lead_text}.get(layout, _none)(page, tables)
     request = _first(tables, "request")
     response = _first(tables, "response")
     if request is None:
@@ -111,6 +111,14 @@ def extract_generic(
             for row in (_row(page, request, cells, gaps) for cells in request.rows)
             if row.name != "Action"
         ]
+        if not request.rows and page.find(NO_PARAMETERS) is None:
+            gaps.append(
+                Gap(
+                    "request table: header only, no rows and no statement that there "
+                    "are none (page cut short?)",
+                    page.source(request.header_line),
+                )
+            )
     op.parameters = [build_parameter(page, row, gaps) for row in rows]
     op.examples = read_examples(page, response.end if response else 1, gaps)
     successes = [e for e in op.examples if e.kind == "response" and e.status == 200]
@@ -152,7 +160,11 @@ _LAYOUTS = {
 }
 
 
-def _description(page: Page) -> str:
+def _none(page: Page, tables: list[CellTable]) -> str:
+    return ""  # layout d: the text before the tables is the Explorer's boilerplate
+
+
+def _description(page: Page, tables: list[CellTable]) -> str:
     """The text of a markdown ``## ... description`` section (the operation's usage notes)."""
     start = page.find(re.compile(r"^## .*description", re.I))
     if start is None:
@@ -160,6 +172,15 @@ def _description(page: Page) -> str:
     end = page.find(re.compile(r"^## "), start + 1) or page.last_line() + 1
     lines = [clean(t) for _, t in page.numbered(start + 1, end - 1)]
     return "\n".join(t for t in lines if t)
+
+
+def _lead_text(page: Page, tables: list[CellTable]) -> str:
+    """Layout b: the sentences between the summary and the first table (headings and
+    button labels, short lines without a full stop, are left out)."""
+    first_table = min((t.header_line for t in tables), default=page.last_line())
+    lines = [t.strip() for n, t in page.numbered(1, first_table - 1) if not t.startswith("# ")]
+    sentences = [t for t in lines if t.endswith(".") or len(t.split()) >= 6]
+    return "\n".join(sentences[1:])  # the first is the summary
 
 
 def _first(tables: list[CellTable], kind: str) -> CellTable | None:

@@ -91,7 +91,8 @@ def _row_starts(kind: str, cells: list[Cell]) -> list[int]:
     starts: list[int] = []
     for i, cell in enumerate(cells):
         root = kind == "response" and starts == [0] and _is_type(cells[0])
-        if starts and kind in ("request", "response") and i < starts[-1] + (1 if root else 2):
+        width = 1 if root else 3 if kind == "request" else 2  # cells a row needs before the next
+        if starts and kind in ("request", "response") and i < starts[-1] + width:
             continue
         nxt = cells[i + 1] if i + 1 < len(cells) else []
         name = len(cell) == 1 and bool(_NAME.match(cell[0][1]))
@@ -132,6 +133,7 @@ def _align_parameter_row(table: CellTable, chunk: list[Cell]) -> list[Cell]:
         chunk = [[], *chunk]
     fixed = 3 if table.kind == "request" else 2
     head, rest = chunk[:fixed], chunk[fixed:]
+    head += [[] for _ in range(fixed - len(head))]  # a row cut short keeps its empty cells
     description: Cell = [line for cell in rest for line in cell]
     example: Cell = []
     if len(rest) >= 2 or (len(rest) == 1 and _looks_like_example(rest[0], _text(head[1]))):

@@ -80,7 +80,9 @@ def range_keywords(description: str, kind: str | None) -> dict[str, Any]:
     text = description.replace("**", "")
     found: dict[str, Any] = {}
     if kind in ("integer", "number"):
-        ranged = re.search(r"ranges? from (-?\d+(?:\.\d+)?) to (-?\d+(?:\.\d+)?)", text)
+        ranged = re.search(
+            r"(?:ranges?|range is) from (-?\d+(?:\.\d+)?) to (-?\d+(?:\.\d+)?)", text
+        )
         if ranged:
             found["minimum"], found["maximum"] = map(_number, ranged.groups())
         for word, key in (("Minimum", "minimum"), ("Maximum", "maximum")):
