@@ -35,7 +35,7 @@ from backup_conformance.inferred import is_id, lifecycle_of
 from backup_conformance.mock import MockApp, MockServer
 from backup_conformance.mock.auth import Credentials, Verifying
 from backup_conformance.mock.bodies import BodyTemplate
-from backup_conformance.mock.generic_state import GenericWorld
+from backup_conformance.mock.generic_state import MAX_CREATED, GenericWorld
 from backup_conformance.mock.validation import KEEP
 from backup_conformance.mock.variants import SUCCESS, Behaviour, Reply, reply_json
 
@@ -446,3 +446,11 @@ def _spec(name: str, schema: dict[str, Any], *, required: bool = True,
 ])
 def test_which_parameters_name_a_resource(spec: ParameterSpec, names: bool) -> None:
     assert is_id(spec) is names
+
+
+def test_created_resources_stay_bounded() -> None:
+    world = GenericWorld()
+    for number in range(MAX_CREATED + 10):
+        world.register(("cbr", "checkpoint_id"), f"c{number}")
+    table = world.resources[("cbr", "checkpoint_id")]
+    assert len(table) == MAX_CREATED and "c0" not in table and f"c{MAX_CREATED + 9}" in table

@@ -22,6 +22,7 @@ from backup_conformance.mock.provider_states import StateError
 Key = tuple[str, str]  # (service, id parameter name)
 EXISTS = "EXISTS"
 MAX_COUNT = 500  # ids per list-valued state: one more than any documented maxItems so far
+MAX_CREATED = 4096  # resources per (service, id name), the oldest forgotten first
 
 
 class GenericWorld:
@@ -39,8 +40,13 @@ class GenericWorld:
             return ids
 
     def register(self, key: Key, value: str) -> None:
+        """A resource a Create answer named; the newest ``MAX_CREATED`` per key are kept (no
+        provider state tears these down, so a long run's memory stays flat)."""
         with self.lock:
-            self.resources.setdefault(key, {})[value] = EXISTS
+            table = self.resources.setdefault(key, {})
+            table[value] = EXISTS
+            while len(table) > MAX_CREATED:
+                del table[next(iter(table))]
 
     def missing(self, key: Key, values: Iterable[str]) -> list[str]:
         with self.lock:
