@@ -110,6 +110,14 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", marker)
     if config.getoption("bc_target") and config.getoption("bc_target_url"):
         raise pytest.UsageError("give --target PROFILE or --target-url URL, not both")
+    _check_catalogue_options(config)
+    config.pluginmanager.register(_Reports(config), _Reports.NAME)
+
+
+def _check_catalogue_options(config: pytest.Config) -> None:
+    """``--contracts DIR`` loads and every ``--api`` names one of its APIs: one line, else."""
+    if config.getoption("bc_contracts", None) is None and not config.getoption("bc_api"):
+        return  # nothing to check (and no contracts to read for unrelated pytest sessions)
     try:
         known = list(_full_catalogue(config))
     except ContractError as exc:
@@ -117,7 +125,6 @@ def pytest_configure(config: pytest.Config) -> None:
     for api_id in config.getoption("bc_api"):
         if api_id not in known:
             raise pytest.UsageError(f"--api: {_unknown_api(api_id, known)}")
-    config.pluginmanager.register(_Reports(config), _Reports.NAME)
 
 
 def catalogue_for(config: pytest.Config) -> Catalogue:
