@@ -258,6 +258,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             write(f"  {state}: {count}")
     for line in run.dry_run_output.getvalue().splitlines():
         write(line)
+    for note in getattr(run, "notes", []):
+        write(note, yellow=True)
     for failure in config.stash.get(_TEARDOWN, []):
         write(f"teardown failed: {failure}", red=True)
     if reports is not None:

@@ -17,7 +17,7 @@ from typing import Any
 import requests
 
 from backup_conformance.checks import Case, CheckFailure, Observed, judge
-from backup_conformance.contracts import Catalogue, Contract, load_catalogue
+from backup_conformance.contracts import Catalogue, Contract, ContractError, load_catalogue
 from backup_conformance.embedded import EmbeddedMock
 from backup_conformance.targets import (
     Exchange,
@@ -68,6 +68,10 @@ class Run:
             self.embedded = EmbeddedMock(_mock_app(options.mock_options,
                                                    catalogue.root)).start()
             profile = self.embedded.profile()
+        #: One-line notes for the terminal summary (e.g. routes a one-URL target cannot tell apart).
+        self.notes: list[str] = []
+        if options.target_url and not options.target_profile:
+            self.notes += _shared_route_note(load_catalogue(catalogue.root))
         if options.dry_run:
             profile = replace(profile, dry_run=True)
         self.profile: Profile = profile
@@ -159,6 +163,21 @@ class Run:
         if self.embedded:
             self.embedded.stop()
         return failures
+
+
+def _shared_route_note(catalogue: Catalogue) -> list[str]:
+    """With one base URL for every service, routes two services document are ambiguous."""
+    from backup_conformance.mock.routing import SERVICE_PREFIX, Router
+
+    try:
+        shared = sorted(Router(catalogue).prefixed)
+    except ContractError:
+        return []
+    if not shared:
+        return []
+    return [f"note: {', '.join(shared)} document routes another service documents too; one "
+            f"--target-url cannot tell them apart: give a --target profile with a base_url per "
+            f"service (the reference mock serves each under {SERVICE_PREFIX}<service>)"]
 
 
 def state_service(state: str) -> str:

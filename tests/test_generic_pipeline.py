@@ -126,6 +126,16 @@ def test_target_url_works_with_contracts(alternates: Path, tmp_path: Path) -> No
     assert result.returncode == 0, result.stdout[-3000:]
 
 
+def test_one_target_url_over_shared_routes_says_what_to_do(served: tuple[MockApp, str],
+                                                           folder: Path, tmp_path: Path) -> None:
+    _, url = served
+    result = _run("--contracts", str(folder), "--target-url", url, "--state-url",
+                  f"{url}/_states", "--report-dir", str(tmp_path), "-q",
+                  "--api", "rds.DeletingAManualBackup", "-k", "test_negative")
+    assert ("note: cbr, gaussdbfornosql, rds, vbs document routes another service documents "
+            "too; one --target-url cannot tell them apart") in result.stdout
+
+
 FAKE_CREDENTIALS = {
     "ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAIbcGenericFake0001",
     "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "bc-generic-fake-alibaba-secret",
