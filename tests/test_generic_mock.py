@@ -306,3 +306,12 @@ def test_created_resources_stay_bounded() -> None:
         world.register(("cbr", "checkpoint_id"), f"c{number}")
     table = world.resources[("cbr", "checkpoint_id")]
     assert len(table) == MAX_CREATED and "c0" not in table and f"c{MAX_CREATED + 9}" in table
+
+
+def test_a_body_follows_the_alternative_its_sample_fits() -> None:
+    from backup_conformance.mock.bodies import build
+
+    schema = {"type": "object", "properties": {"Size": {"anyOf": [{"type": "integer"},
+                                                                  {"type": "string"}]}}}
+    assert build(schema, {"Size": "12 GB"}) == {"Size": "12 GB"}
+    assert build(schema, None) == {"Size": 1}

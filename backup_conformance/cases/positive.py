@@ -73,6 +73,11 @@ def value_strategy(spec: ParameterSpec) -> st.SearchStrategy[Any]:
     schema = spec.schema
     if "enum" in schema:
         return st.sampled_from(list(schema["enum"]))
+    for key in ("oneOf", "anyOf"):
+        if isinstance(schema.get(key), list) and schema[key]:
+            return st.one_of([value_strategy(ParameterSpec(spec.name, spec.location, True, o,
+                                                           spec.wire, spec.source))
+                              for o in schema[key]])
     kind = schema.get("type")
     if kind == "boolean":
         return st.booleans()

@@ -15,14 +15,15 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from backup_conformance.contracts import Contract, schema_validator
+from backup_conformance.contracts import Contract, ContractError, schema_validator
 
 MAX_ITEMS = 2
 _PLAIN = {"string": "bc-value", "integer": 1, "number": 1.0, "boolean": False}
 
 
-class BodyError(Exception):
-    """No body the schema accepts could be built (a contract the mock cannot serve)."""
+class BodyError(ContractError):
+    """No body the schema accepts could be built (a contract the mock cannot serve): one line
+    naming the API, like any other contract problem."""
 
 
 class BodyTemplate:
@@ -68,6 +69,12 @@ def _sample(contract: Contract, status: int) -> Any:
 
 def build(schema: Mapping[str, Any], sample: Any, name: str = "") -> Any:
     """A value of ``schema``: ``sample`` where it fits, else made from the schema."""
+    for key in ("oneOf", "anyOf"):
+        options = schema.get(key)
+        if isinstance(options, list) and options:
+            fitting = [o for o in options if sample is not None
+                       and schema_validator(o).is_valid(sample)]
+            return build((fitting or options)[0], sample, name)
     kind = schema.get("type")
     if kind == "object" or "properties" in schema:
         given = sample if isinstance(sample, Mapping) else {}
