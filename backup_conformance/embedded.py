@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from backup_conformance.mock import MockApp, MockServer
+from backup_conformance.mock.routing import SERVICE_PREFIX
 from backup_conformance.targets.options import profile_from_options
 from backup_conformance.targets.profile import Profile
 
@@ -49,8 +50,11 @@ class EmbeddedMock:
         return self.server.url
 
     def profile(self) -> Profile:
-        """Every service at the mock, no signing (the embedded app accepts any auth)."""
-        return profile_from_options(self.url, None, env={})
+        """Every service at the mock, no signing (the embedded app accepts any auth); services
+        sharing a route with another are called under their prefix (``SERVICE_PREFIX``)."""
+        prefixed = {name: f"{self.url}{SERVICE_PREFIX}{name}"
+                    for name in self.app.router.prefixed}
+        return profile_from_options(self.url, None, env={}, service_urls=prefixed)
 
     def provider(self) -> InProcessStates:
         return InProcessStates(self.app)

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from backup_conformance import hypothesis_profiles
-from backup_conformance.contracts import Catalogue, load_catalogue
-from backup_conformance.plugin_options import add_options
+from backup_conformance.contracts import Catalogue, ContractError, load_catalogue
+from backup_conformance.plugin_options import add_options, unknown_api
 
 if TYPE_CHECKING:
     from backup_conformance.reporting.session import RecentExchanges
@@ -46,6 +46,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", marker)
     if config.getoption("bc_target") and config.getoption("bc_target_url"):
         raise pytest.UsageError("give --target PROFILE or --target-url URL, not both")
+    _check_catalogue_options(config)
     config.pluginmanager.register(_Reports(config), _Reports.NAME)
 
 
@@ -54,8 +55,26 @@ def catalogue_for(config: pytest.Config) -> Catalogue:
     return _catalogue(config)
 
 
+def _check_catalogue_options(config: pytest.Config) -> None:
+    """``--contracts DIR`` loads and every ``--api`` names one of its APIs: one line, else."""
+    if config.getoption("bc_contracts", None) is None and not config.getoption("bc_api"):
+        return  # nothing to check (and no contracts to read for unrelated pytest sessions)
+    try:
+        known = list(_full_catalogue(config))
+    except ContractError as exc:
+        raise pytest.UsageError(f"--contracts: {exc}") from None
+    for api_id in config.getoption("bc_api"):
+        if api_id not in known:
+            raise pytest.UsageError(f"--api: {unknown_api(api_id, known)}")
+
+
+def _full_catalogue(config: pytest.Config) -> Catalogue:
+    """The catalogue of ``--contracts DIR`` (default: the project's or the wheel's)."""
+    return load_catalogue(config.getoption("bc_contracts", None))
+
+
 def _catalogue(config: pytest.Config) -> Catalogue:
-    catalogue = load_catalogue()
+    catalogue = _full_catalogue(config)
     wanted = config.getoption("bc_api")
     if not wanted:
         return catalogue
@@ -97,7 +116,7 @@ def bc_run(pytestconfig: pytest.Config) -> Iterator[Run]:
         run = Run(options, _catalogue(pytestconfig))
         if not options.dry_run:  # a dry run sends nothing, so it needs no reachable target
             run.probe()
-    except (TargetError, ValueError) as exc:
+    except (TargetError, ValueError, ContractError) as exc:
         pytest.exit(f"backup-conformance: {exc}", returncode=2)
     pytestconfig.stash[_RUN] = run
     with _terminated_as_interrupt():
@@ -180,6 +199,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             write(f"  {state}: {count}")
     for line in run.dry_run_output.getvalue().splitlines():
         write(line)
+    for note in getattr(run, "notes", []):
+        write(note, yellow=True)
     for failure in config.stash.get(_TEARDOWN, []):
         write(f"teardown failed: {failure}", red=True)
     if reports is not None:
@@ -222,7 +243,8 @@ class _Reports:
         from backup_conformance.reporting.allure_labels import labels
         from backup_conformance.reporting.matrix import vendor_of
 
-        vendors = {api_id: vendor_of(c.family) for api_id, c in load_catalogue().items()}
+        vendors = {api_id: vendor_of(c.family) for api_id, c in
+                   _full_catalogue(self.config).items()}
         with_allure = hasattr(self.config.option, "allure_report_dir")
         for item in items:
             apis = [str(m.args[0]) for m in item.iter_markers("api") if m.args]

@@ -14,18 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from backup_conformance.contracts import STRICTNESS_LEVELS, load_catalogue
+from backup_conformance.contracts import STRICTNESS_LEVELS
 
 
-def api_id(value: str) -> str:
-    """An ``--api`` value: a known API id, or an error listing them (and the nearest)."""
-    known = list(load_catalogue())
-    if value in known:
-        return value
+def unknown_api(value: str, known: list[str]) -> str:
+    """Why ``value`` is no ``--api`` id of ``known``: the valid ones and the nearest. The
+    plugin checks ``--api`` against the catalogue of ``--contracts DIR`` once both are read."""
     close = difflib.get_close_matches(value, known, n=1)
     hint = f" Did you mean {close[0]!r}?" if close else ""
-    raise argparse.ArgumentTypeError(
-        f"unknown API id {value!r}; valid: {', '.join(known)}.{hint}")
+    return f"unknown API id {value!r}; valid: {', '.join(known)}.{hint}"
 
 
 def mock_option(value: str) -> tuple[str, str]:
@@ -61,7 +58,11 @@ OPTIONS: tuple[Option, ...] = (
            "the target's provider-state endpoint (POST {state, params, action})",
            {"metavar": "URL", "default": None}),
     Option("--api", "bc_api", "run only this API (repeatable)",
-           {"metavar": "ID", "action": "append", "default": [], "type": api_id}),
+           {"metavar": "ID", "action": "append", "default": []}),
+    Option("--contracts", "bc_contracts",
+           "the contracts folder to run (e.g. one `backup-conformance extract PAGE... --out "
+           "DIR` wrote; default: the project's or the wheel's)",
+           {"metavar": "DIR", "type": Path, "default": None}),
     Option("--strictness", "bc_strictness",
            "docs: the pages only; vendor: plus the vendor-common layer (default); strict: "
            "plus labelled expectations no document states",

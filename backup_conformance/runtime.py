@@ -18,7 +18,7 @@ import requests
 
 from backup_conformance.cases.running import NotRunnable, observe
 from backup_conformance.checks import Case, Observed, judge
-from backup_conformance.contracts import Catalogue, Contract
+from backup_conformance.contracts import Catalogue, Contract, ContractError, load_catalogue
 from backup_conformance.embedded import EmbeddedMock
 from backup_conformance.targets import (
     Exchange,
@@ -31,7 +31,7 @@ from backup_conformance.targets import (
     profile_from_options,
     provider_from_profile,
 )
-from backup_conformance.targets.data import resources, state_returns
+from backup_conformance.targets.data import register_catalogue, resources, state_returns
 from backup_conformance.targets.profile import Profile
 
 __all__ = ["MOCK_OPTIONS", "NotRunnable", "Run", "RunOptions", "observe", "state_service"]
@@ -57,13 +57,21 @@ class Run:
         self.strictness = options.strictness
         self.catalogue = catalogue
         self.embedded: EmbeddedMock | None = None
+        # Inferred states and services beyond the four, of the whole folder (``--api`` narrows
+        # what runs, not what a profile may name).
+        register_catalogue(load_catalogue(catalogue.root).values())
         if options.target_profile:
             profile = load_profile(options.target_profile)
         elif options.target_url:
             profile = profile_from_options(options.target_url, options.state_url, os.environ)
         else:
-            self.embedded = EmbeddedMock(_mock_app(options.mock_options)).start()
+            self.embedded = EmbeddedMock(_mock_app(options.mock_options,
+                                                   catalogue.root)).start()
             profile = self.embedded.profile()
+        #: One-line notes for the terminal summary (e.g. routes a one-URL target cannot tell apart).
+        self.notes: list[str] = []
+        if options.target_url and not options.target_profile:
+            self.notes += _shared_route_note(load_catalogue(catalogue.root))
         if options.dry_run:
             profile = replace(profile, dry_run=True)
         self.profile: Profile = profile
@@ -166,6 +174,21 @@ class Run:
         return failures
 
 
+def _shared_route_note(catalogue: Catalogue) -> list[str]:
+    """With one base URL for every service, routes two services document are ambiguous."""
+    from backup_conformance.mock.routing import SERVICE_PREFIX, Router
+
+    try:
+        shared = sorted(Router(catalogue).prefixed)
+    except ContractError:
+        return []
+    if not shared:
+        return []
+    return [f"note: {', '.join(shared)} document routes another service documents too; one "
+            f"--target-url cannot tell them apart: give a --target profile with a base_url per "
+            f"service (the reference mock serves each under {SERVICE_PREFIX}<service>)"]
+
+
 def state_service(state: str) -> str:
     """The service a provider state's resources belong to (targets/resources.json)."""
     service: str = resources()["states"][state]["service"]
@@ -182,8 +205,10 @@ def _placeholder_values(state: str, params: Mapping[str, Any]) -> dict[str, Any]
 MOCK_OPTIONS = ("variant", "mutation")
 
 
-def _mock_app(options: Mapping[str, str]) -> Any:
-    """The embedded mock for ``--mock-option`` values: ``variant=NAME`` and ``mutation=A,B``."""
+def _mock_app(options: Mapping[str, str], contracts: Path | None = None) -> Any:
+    """The embedded mock serving the whole catalogue at ``contracts`` (default: the
+    project's), for ``--mock-option`` values: ``variant=NAME`` and ``mutation=A,B``."""
+    from backup_conformance.contracts import load_catalogue
     from backup_conformance.mock import MockApp
 
     unknown = sorted(set(options) - set(MOCK_OPTIONS))
@@ -194,4 +219,4 @@ def _mock_app(options: Mapping[str, str]) -> Any:
         kwargs["variant"] = options["variant"]
     if "mutation" in options:
         kwargs["mutations"] = frozenset(m for m in options["mutation"].split(",") if m)
-    return MockApp(**kwargs)
+    return MockApp(load_catalogue(contracts), **kwargs)

@@ -15,6 +15,7 @@ FORBIDDEN = {
                 "embedded", "reporting", "plugin", "commands", "cli", "paths"},
     "extract": {"contracts", "checks", "mock", "targets", "cases", "runtime", "plugin"},
     "contracts": {"checks", "mock", "targets", "cases", "extract", "runtime", "plugin"},
+    "inferred": {"checks", "mock", "targets", "cases", "extract", "runtime", "plugin"},
     "checks": {"mock", "targets", "extract", "runtime", "plugin", "cases"},
     "signing": {"contracts", "checks", "mock", "targets", "extract", "plugin"},
     "mock": {"checks", "targets", "cases", "extract", "runtime", "plugin"},
