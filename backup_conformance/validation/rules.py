@@ -20,7 +20,7 @@ from typing import Any
 from jsonschema.exceptions import ValidationError, best_match
 
 from backup_conformance.contracts import Contract, ParameterSpec, schema_validator
-from backup_conformance.mock.params import Inbound
+from backup_conformance.validation.inbound import Inbound
 
 _INTEGER = re.compile(r"^[+-]?\d{1,18}$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
