@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -177,6 +178,26 @@ def test_without_credentials_signatures_are_reported_not_checked(
     assert signature_cells and all(c["status"] == "not-run" for c in signature_cells)
 
 
+def test_a_request_signed_long_before_its_recorded_time_is_flagged_stale(
+        sdk_har: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Staleness is judged against the entry's recorded time (here moved an hour later),
+    never against today: the same recording audited clean above."""
+    def later(entry: dict[str, Any]) -> dict[str, Any]:
+        started = datetime.fromisoformat(entry["startedDateTime"]) + timedelta(hours=1)
+        entry["startedDateTime"] = started.isoformat()
+        return entry
+
+    code, _, matrix = _audit(monkeypatch, tmp_path, _edited(sdk_har, tmp_path, later), ENV,
+                             capsys)
+    assert code == 1
+    failures = [f for cell in matrix["cells"] for case in cell["cases"]
+                for f in case["failures"]]
+    assert len(failures) == 7 and {f["check"] for f in failures} == {"signature"}
+    assert all("time" in f["received"].lower() or "expired" in f["title"].lower()
+               for f in failures), [f["received"] for f in failures]
+
+
 # --- hand-edited entries -------------------------------------------------------------------
 
 def _edited(sdk_har: Path, tmp_path: Path, edit: Any) -> Path:
@@ -216,8 +237,8 @@ def test_hand_edited_entries_are_flagged_on_the_side_at_fault(
         sdk_har: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str], edit: Any, expected: tuple[str, str, str]) -> None:
     # No credentials: the edits invalidate signatures, which is not what is judged here.
-    code, out, matrix = _audit(monkeypatch, tmp_path, _edited(sdk_har, tmp_path, edit), {},
-                               capsys)
+    code, _, matrix = _audit(monkeypatch, tmp_path, _edited(sdk_har, tmp_path, edit), {},
+                             capsys)
     assert code == 1
     found = _findings(matrix)
     assert expected in found, found

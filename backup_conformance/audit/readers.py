@@ -64,12 +64,11 @@ def _har(path: Path, handle: IO[bytes]) -> Iterator[Recorded]:
     try:
         for index, entry in enumerate(ijson.items(handle, HAR_ENTRIES, use_float=True)):
             yield _har_entry(path, index, entry)
-    except ijson.IncompleteJSONError as exc:
-        where = f"after entry {index}" if index >= 0 else "before its first entry"
-        raise InputError(f"{path}: truncated or not JSON {where} ({_short(exc)})") from None
     except ijson.JSONError as exc:
-        where = f"entry {index + 1}" if index >= 0 else "its start"
-        raise InputError(f"{path}: not JSON at {where} ({_short(exc)})") from None
+        at = f"entry {index + 1}" if index >= 0 else "its first entry"
+        if _premature_end(exc):
+            raise InputError(f"{path}: truncated at {at} ({_short(exc)})") from None
+        raise InputError(f"{path}: not JSON at {at} ({_short(exc)})") from None
     if index < 0:
         handle.seek(0)
         try:
@@ -136,7 +135,9 @@ def _mock_lines(path: Path, handle: IO[bytes]) -> Iterator[Recorded]:
         try:
             value = json.loads(line)
             method, uri, status = str(value["method"]), str(value["path"]), int(value["status"])
-            headers = [(str(k), str(v)) for k, v in value.get("headers", [])]
+            raw = value.get("headers") or {}
+            pairs = raw.items() if isinstance(raw, Mapping) else raw
+            headers = [(str(k), str(v)) for k, v in pairs]
         except (ValueError, KeyError, TypeError):
             raise InputError(f"{path} entry {index}: not a mock recording line (truncated "
                              "or not JSON)") from None
@@ -207,6 +208,11 @@ def _when(value: Any) -> datetime | None:
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+
+
+def _premature_end(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "premature eof" in text or ("incomplete" in text and "unallowed" not in text)
 
 
 def _short(exc: Exception) -> str:
