@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import requests
 from backup_conformance.checks import Case, CheckFailure, Observed, judge
 from backup_conformance.contracts import Catalogue, Contract
 from backup_conformance.embedded import EmbeddedMock
+from backup_conformance.har import HarWriter
 from backup_conformance.targets import (
     Exchange,
     ResourceLedger,
@@ -43,6 +45,7 @@ class RunOptions:
     api_ids: tuple[str, ...] = ()
     mock_options: Mapping[str, Any] = field(default_factory=dict)
     dry_run: bool = False
+    record: Path | None = None  # HAR 1.2 of every exchange sent, auth redacted
 
 
 class NotRunnable(Exception):
@@ -78,6 +81,7 @@ class Run:
         self._example_failures: list[str] = []
         self.client = TargetClient(profile, guard=SafetyGuard.from_profile(profile, owned=owned),
                                    out=self.dry_run_output)
+        self.recording = HarWriter(options.record) if options.record else None
 
     def probe(self) -> None:
         """Fail once, clearly, when a service cannot be reached at all (no per-test noise)."""
@@ -113,7 +117,10 @@ class Run:
 
     def send(self, contract: Contract, params: Mapping[str, Any], **kwargs: Any) -> Exchange:
         self._require_service(contract.service)
-        return self.client.call(contract, params, **kwargs)
+        exchange = self.client.call(contract, params, **kwargs)
+        if self.recording is not None and exchange.response is not None:
+            _record(self.recording, exchange)
+        return exchange
 
     def _require_service(self, service: str) -> None:
         """A profile that leaves a service out makes that service's tests not run."""
@@ -152,9 +159,24 @@ class Run:
     def close(self) -> list[str]:
         failures = self.ledger.teardown_all() if self.ledger else []
         self.client.close()
+        if self.recording is not None:
+            self.recording.close()
         if self.embedded:
             self.embedded.stop()
         return failures
+
+
+def _record(recording: HarWriter, exchange: Exchange) -> None:
+    """One HAR entry (``run --record``): the redacted view, so no secret reaches the file."""
+    safe = exchange.redacted()
+    response = safe.response
+    assert response is not None
+    elapsed = timedelta(seconds=response.elapsed)
+    recording.add(method=safe.request.method, url=safe.request.url,
+                  headers=list(safe.request.headers.items()), body=safe.request.body,
+                  status=response.status, response_headers=list(response.headers.items()),
+                  response_body=response.body, started=datetime.now(UTC) - elapsed,
+                  elapsed_ms=response.elapsed * 1000)
 
 
 def state_service(state: str) -> str:

@@ -49,6 +49,9 @@ def register(commands: Any) -> None:
     parser.add_argument("--previous-matrix", metavar="FILE", type=Path, default=None,
                         help="an earlier run's matrix.json: report what regressed and what was "
                              "fixed since (also matrix-diff.md)")
+    parser.add_argument("--record", type=Path, metavar="FILE.har", default=None,
+                        help="write every exchange as HAR 1.2, auth redacted (re-judge it "
+                             "later with backup-conformance audit)")
     parser.add_argument("--no-allure", action="store_true",
                         help="do not write allure results (reports/allure-results)")
     parser.set_defaults(handler=run)
@@ -81,6 +84,8 @@ def pytest_args(args: argparse.Namespace, extra: list[str]) -> list[str]:
         argv.append(f"--previous-matrix={args.previous_matrix}")
     if args.dry_run:
         argv.append("--dry-run")
+    if args.record:
+        argv.append(f"--record={args.record}")
     if args.target_url:
         argv.append(f"--target-url={args.target_url}")
     if args.target:
