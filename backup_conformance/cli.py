@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from backup_conformance.commands import audit as audit_command
 from backup_conformance.commands import extract as extract_command
 from backup_conformance.commands import mock as mock_command
 from backup_conformance.commands import run as run_command
@@ -26,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract_command.register(commands)
     mock_command.register(commands)
     run_command.register(commands)
+    audit_command.register(commands)
     return parser
 
 

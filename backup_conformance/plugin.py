@@ -12,10 +12,12 @@ Fixtures (all documented in the README):
 from __future__ import annotations
 
 import json
+import os
 import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -111,6 +113,7 @@ def bc_run(pytestconfig: pytest.Config) -> Iterator[Run]:
         api_ids=tuple(pytestconfig.getoption("bc_api")),
         mock_options=dict(pytestconfig.getoption("bc_mock_options")),
         dry_run=pytestconfig.getoption("bc_dry_run"),
+        record=_per_worker(pytestconfig.getoption("bc_record")),
     )
     try:
         run = Run(options, _catalogue(pytestconfig))
@@ -128,6 +131,12 @@ def bc_run(pytestconfig: pytest.Config) -> Iterator[Run]:
         report.parent.mkdir(parents=True, exist_ok=True)
         report.write_text(json.dumps({"target": run.description,
                                       "resources": run.ledger.report()}, indent=2) + "\n")
+
+
+def _per_worker(path: Path | None) -> Path | None:
+    """Under pytest-xdist each worker records to its own file (``run.gw0.har``)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return path.with_name(f"{path.stem}.{worker}{path.suffix}") if path and worker else path
 
 
 @contextmanager

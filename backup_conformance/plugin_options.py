@@ -71,6 +71,10 @@ OPTIONS: tuple[Option, ...] = (
            "print every request (redacted) instead of sending it; no resources are obtained "
            "(tests report 'not run: dry run')",
            {"action": "store_true", "default": False}),
+    Option("--record", "bc_record",
+           "write every exchange as HAR 1.2, auth redacted (backup-conformance audit re-judges "
+           "it); under xdist one file per worker",
+           {"metavar": "FILE.har", "type": Path, "default": None}),
     Option("--resources-report", "bc_resources_report",
            "write every resource obtained through provider states (and whether its teardown "
            "succeeded) to FILE as JSON",

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from backup_conformance.cases.running import NotRunnable, observe
 from backup_conformance.checks import Case, Observed, judge
 from backup_conformance.contracts import Catalogue, Contract, ContractError, load_catalogue
 from backup_conformance.embedded import EmbeddedMock
+from backup_conformance.har import HarWriter
 from backup_conformance.targets import (
     Exchange,
     ResourceLedger,
@@ -46,6 +48,7 @@ class RunOptions:
     api_ids: tuple[str, ...] = ()
     mock_options: Mapping[str, Any] = field(default_factory=dict)
     dry_run: bool = False
+    record: Path | None = None  # HAR 1.2 of every exchange sent, auth redacted
 
 
 class Run:
@@ -87,6 +90,11 @@ class Run:
         self._observers: list[Callable[[Exchange], None]] = []
         self.client = TargetClient(profile, guard=SafetyGuard.from_profile(profile, owned=owned),
                                    out=self.dry_run_output)
+        self.recording = HarWriter(options.record) if options.record else None
+        if self.recording is not None:  # run --record: every answered exchange, redacted
+            recording = self.recording
+            self.on_exchange(lambda exchange: _record(recording, exchange)
+                             if exchange.response is not None else None)
 
     def probe(self) -> None:
         """Fail once, clearly, when a service cannot be reached at all (no per-test noise)."""
@@ -169,6 +177,8 @@ class Run:
     def close(self) -> list[str]:
         failures = self.ledger.teardown_all() if self.ledger else []
         self.client.close()
+        if self.recording is not None:
+            self.recording.close()
         if self.embedded:
             self.embedded.stop()
         return failures
@@ -187,6 +197,19 @@ def _shared_route_note(catalogue: Catalogue) -> list[str]:
     return [f"note: {', '.join(shared)} document routes another service documents too; one "
             f"--target-url cannot tell them apart: give a --target profile with a base_url per "
             f"service (the reference mock serves each under {SERVICE_PREFIX}<service>)"]
+
+
+def _record(recording: HarWriter, exchange: Exchange) -> None:
+    """One HAR entry (``run --record``): the redacted view, so no secret reaches the file."""
+    safe = exchange.redacted()
+    response = safe.response
+    assert response is not None
+    elapsed = timedelta(seconds=response.elapsed)
+    recording.add(method=safe.request.method, url=safe.request.url,
+                  headers=list(safe.request.headers.items()), body=safe.request.body,
+                  status=response.status, response_headers=list(response.headers.items()),
+                  response_body=response.body, started=datetime.now(UTC) - elapsed,
+                  elapsed_ms=response.elapsed * 1000)
 
 
 def state_service(state: str) -> str:

@@ -22,6 +22,11 @@ FORBIDDEN = {
     "targets": {"mock", "checks", "cases", "extract", "runtime", "plugin"},
     "cases": {"mock", "extract", "plugin"},
     "reporting": {"mock", "runtime", "cases", "extract", "plugin", "embedded"},
+    "validation": {"checks", "mock", "targets", "cases", "extract", "runtime", "plugin",
+                   "reporting", "audit"},
+    "har": {"contracts", "checks", "mock", "targets", "cases", "extract", "runtime", "plugin",
+            "audit"},
+    "audit": {"mock", "runtime", "embedded", "cases", "extract", "plugin", "commands"},
 }
 
 

@@ -109,7 +109,7 @@ def test_run_offers_and_forwards_the_plugins_options_from_their_one_declaration(
     given = ["--target-url=http://127.0.0.1:1", "--state-url=http://127.0.0.1:2/_states",
              "--api=hbr.CancelBackupJob", "--api=vbs.CancelBackupSharing",
              "--strictness=strict", "--dry-run", "--baseline=b.json", "--update-baseline",
-             "--previous-matrix=m.json", "--contracts=extracted"]
+             "--previous-matrix=m.json", "--contracts=extracted", "--record=run.har"]
     assert {o.flag for o in OPTIONS if o.forwarded} == {a.split("=")[0] for a in given} | {
         "--target"}
     args = build_parser().parse_args(["run", *given])

@@ -47,7 +47,8 @@ def register(commands: Any) -> None:
     parser.add_argument("--port", type=_port, default=0, metavar="N",
                         help="port to bind (default 0: a free port, printed on start)")
     parser.add_argument("--record", type=Path, metavar="FILE",
-                        help="append one JSON line per request (secrets redacted) to FILE")
+                        help="append one JSON line per request (secrets redacted) to FILE; a FILE "
+                             "ending in .har is written as HAR 1.2 (bodies kept, auth redacted)")
     parser.add_argument("--strict", action="store_true",
                         help="reject non-conformant requests, undocumented extras included, "
                              "naming the rule and page line")

@@ -38,10 +38,9 @@ from backup_conformance.mock.mutations import behaviour_for
 from backup_conformance.mock.operations import HANDLERS, Handler
 from backup_conformance.mock.params import Inbound, read_request
 from backup_conformance.mock.provider_states import ProviderStates, StateError
-from backup_conformance.mock.recorder import Recorder
+from backup_conformance.mock.recorder import Exchanged, Recorder
 from backup_conformance.mock.routing import Router, RoutingError
 from backup_conformance.mock.state import World
-from backup_conformance.mock.validation import RequestValidator, Violation
 from backup_conformance.mock.variants import (
     AUTH,
     BUSINESS,
@@ -51,6 +50,7 @@ from backup_conformance.mock.variants import (
     SUCCESS,
     Reply,
 )
+from backup_conformance.validation.rules import RequestValidator, Violation
 
 STATES_PATH = "/_states"
 
@@ -135,7 +135,7 @@ class MockApp:
             response = self.behaviour.finish(  # behaviour hook
                 Reply(None, exc.family, "", ROUTING, request_id, rule=exc.rule, error=exc.error),
                 response)
-            self._record(inbound, None, response.status_code, [violation])
+            self._record(inbound, None, response, [violation])
             return response
         contract = route.contract
         errors = self._errors[contract.api_id]
@@ -145,7 +145,7 @@ class MockApp:
         if decision.kind:
             response = self._fault(contract, errors, decision.kind, decision.status, request_id)
             response = self._finish(contract, FAULT, request_id, response)  # behaviour hook
-            self._record(inbound, contract, response.status_code, [], fault=decision.kind)
+            self._record(inbound, contract, response, [], fault=decision.kind)
             return response
         signable = inbound.signable()
         verdict = self.authenticator.check(signable, family)
@@ -156,7 +156,7 @@ class MockApp:
             violation = Violation("auth", None, "vendor-common authentication", verdict.message)
             response = error_response(family, error, request_id, product=contract.service)
             response = self._finish(contract, AUTH, request_id, response, error=error)
-            self._record(inbound, contract, response.status_code, [violation])
+            self._record(inbound, contract, response, [violation])
             return response
         # behaviour hook: validations a mutant skips
         tolerated = self.behaviour.tolerated(contract.api_id)
@@ -171,7 +171,7 @@ class MockApp:
             response = self._finish(contract, REJECTED, request_id, response, error=error,
                                     situation=first.situation, rule=first.rule,
                                     parameter=first.parameter)
-            self._record(inbound, contract, response.status_code, checked.violations)
+            self._record(inbound, contract, response, checked.violations)
             return response
         switches = self.behaviour.switches(contract.api_id)  # behaviour hook
         outcome = self._handlers[contract.api_id](self.world, checked.values, route.path_params,
@@ -186,7 +186,7 @@ class MockApp:
         else:
             response = success_response(family, outcome.status, outcome.body, request_id)
             response = self._finish(contract, SUCCESS, request_id, response)
-        self._record(inbound, contract, response.status_code, checked.violations)
+        self._record(inbound, contract, response, checked.violations)
         return response
 
     def _finish(self, contract: Contract, kind: str, request_id: str, response: Response,
@@ -221,14 +221,16 @@ class MockApp:
             error = VendorError("InternalError", 500, "Internal error.", "mock")
         return error_response(family, error, new_request_id(family))
 
-    def _record(self, inbound: Inbound, contract: Contract | None, status: int,
+    def _record(self, inbound: Inbound, contract: Contract | None, response: Response,
                 violations: list[Violation], *, fault: str | None = None) -> None:
         self.recorder.record(
             api_id=contract.api_id if contract else None,
             method=inbound.method,
             uri=inbound.raw_uri,
             headers=inbound.header_pairs,
-            status=status,
+            status=response.status_code,
             violations=[v.as_record() for v in violations],
             fault=fault,
+            exchange=Exchanged(inbound.host, inbound.body, list(response.headers.items()),
+                               response.get_data()) if self.recorder.wants_bodies else None,
         )

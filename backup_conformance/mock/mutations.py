@@ -31,9 +31,9 @@ from werkzeug.wrappers import Response
 from backup_conformance import signing
 from backup_conformance.mock.envelopes import ALIBABA, HUAWEI
 from backup_conformance.mock.operations import SWITCHES
-from backup_conformance.mock.validation import KEEP
 from backup_conformance.mock.variants import ROUTING, VARIANTS, Behaviour, Reply, reply_json
 from backup_conformance.signing import SignableRequest, Verdict
+from backup_conformance.validation.rules import KEEP
 
 BANK = Path(__file__).with_name("mutations.json")
 HOOKS = ("reply", "validation", "switch", "auth")

@@ -19,7 +19,7 @@ from typing import Any
 from backup_conformance.contracts import Catalogue, Contract, ContractError
 from backup_conformance.mock.codes import ErrorCodes, VendorError
 from backup_conformance.mock.envelopes import ALIBABA, HUAWEI
-from backup_conformance.mock.params import Inbound
+from backup_conformance.validation.inbound import Inbound
 
 _TEMPLATE_VAR = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 

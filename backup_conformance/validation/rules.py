@@ -20,7 +20,7 @@ from typing import Any
 from jsonschema.exceptions import ValidationError, best_match
 
 from backup_conformance.contracts import Contract, ParameterSpec, schema_validator
-from backup_conformance.mock.params import Inbound
+from backup_conformance.validation.inbound import Inbound
 
 # Any integer the schema allows (int() reads up to 4300 digits; longer text is refused as
 # not-an-integer rather than parsed at quadratic cost).
