@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from backup_conformance.commands import extract as extract_command
 from backup_conformance.commands import mock as mock_command
 from backup_conformance.commands import run as run_command
+from backup_conformance.commands import snapshot as snapshot_command
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -26,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract_command.register(commands)
     mock_command.register(commands)
     run_command.register(commands)
+    snapshot_command.register(commands)
     return parser
 
 
