@@ -30,10 +30,12 @@ POSITIVE_EXAMPLES = 3  # drawn positive calls per API
 
 @dataclass(frozen=True)
 class Call:
-    """One request of a case: its parameters and how its answer is judged."""
+    """One request of a case: its parameters, how its answer is judged, and whether the
+    case's resources are released (torn down through their provider states) before it."""
 
     params: dict[str, Any]
     kind: str | None
+    release_first: bool = False
 
 
 Build = Callable[[Obtain], list[Call]]
@@ -118,7 +120,8 @@ def _lifecycle(life: Lifecycle) -> ScriptedCase:
         params, _ = valid_params(contract, obtain)
         if behaviour == "client-token-idempotent":
             params[str(life.settings["parameter"])] = unique_token()
-            return [Call(params, "positive"), Call(dict(params), "positive")]
+            return [Call(params, "positive"), Call(dict(params), "positive"),
+                    Call(dict(params), "positive", release_first=True)]
         second = "business-error" if behaviour == "repeat-refused" else None
         return [Call(params, "positive"), Call(dict(params), second)]
 

@@ -20,6 +20,7 @@ from backup_conformance.signing import redact_url
 from backup_conformance.snapshot import normalise
 from backup_conformance.snapshot.cases import Call, ScriptedCase, case_set
 from backup_conformance.snapshot.conformance import observed, violations
+from backup_conformance.snapshot.scope import CaseScope
 from backup_conformance.snapshot.store import ABOUT, FORMAT
 
 
@@ -51,33 +52,36 @@ def record_case(run: Run, contract: Contract, case: ScriptedCase,
     refs = normalise.References()
     states: list[dict[str, Any]] = []
 
-    def obtain(state: str, params: Mapping[str, Any]) -> dict[str, Any]:
-        values = run.obtain(state, params)
-        states.append({"params": dict(params), "returned": refs.add_state(values),
-                       "state": state})
-        return values
+    with CaseScope(run) as scope:
+        def obtain(state: str, params: Mapping[str, Any]) -> dict[str, Any]:
+            values = scope.obtain(state, params)
+            states.append({"params": dict(params), "returned": refs.add_state(values),
+                           "state": state})
+            return values
 
-    mark = run.mark()
-    try:
         built: list[Call] = case.build(obtain)
         for call in built:
             normalise.name_fresh_values(refs, call.params, tokens)
-        calls = [_record_call(run, contract, call, refs) for call in built]
-    finally:
-        run.release(mark)
+        example = case.family == "example"
+        calls = []
+        for call in built:
+            if call.release_first:
+                scope.release()
+            calls.append(_record_call(run, contract, call, refs, example))
     return {"calls": calls, "family": case.family, "fresh": dict(sorted(refs.fresh.items())),
             "id": case.id, "states": states}
 
 
-def _record_call(run: Run, contract: Contract, call: Call,
-                 refs: normalise.References) -> dict[str, Any]:
+def _record_call(run: Run, contract: Contract, call: Call, refs: normalise.References,
+                 example: bool) -> dict[str, Any]:
     exchange = run.send(contract, call.params)
     seen = observed(exchange)
     return {
         "kind": call.kind,
         "params": refs.to_refs(call.params),
+        "release_first": call.release_first,
         "request": normalise.request(exchange, refs),
         "response": normalise.response(exchange, refs),
         "violations": {level: sorted({f.check for f in violations(
-            contract, call.kind, level, seen)}) for level in STRICTNESS_LEVELS},
+            contract, call.kind, level, seen, example)}) for level in STRICTNESS_LEVELS},
     }

@@ -23,6 +23,7 @@ from backup_conformance.runtime import NotRunnable, Run
 from backup_conformance.snapshot import normalise
 from backup_conformance.snapshot.conformance import observed, violations
 from backup_conformance.snapshot.diff import Difference, differences
+from backup_conformance.snapshot.scope import CaseScope
 from backup_conformance.snapshot.store import IgnoreList, SnapshotError
 from backup_conformance.targets import TargetError
 
@@ -69,25 +70,29 @@ def verify(run: Run, catalogue: Catalogue, documents: Mapping[str, Mapping[str, 
 def replay_case(run: Run, contract: Contract, case: Mapping[str, Any], strictness: str,
                 ignore: IgnoreList) -> list[CallResult]:
     refs = normalise.References()
-    mark = run.mark()
-    try:
-        for state in case["states"]:
-            refs.add_state(run.obtain(state["state"], state.get("params", {})))
-        refs.renew(case["fresh"])
-        return [_replay_call(run, contract, case["id"], i, call, refs, strictness, ignore)
-                for i, call in enumerate(case["calls"], start=1)]
-    except normalise.UnknownReference as exc:
-        problem = f"the replay's provider states return no value for ${{{exc.args[0]}}}"
-        return [CallResult(contract.api_id, case["id"], 0, None, DIVERGENCE, [
-            {"path": "states", "description": f"states: {problem}", "recorded": None,
-             "replayed": None}])]
-    finally:
-        run.release(mark)
+    with CaseScope(run) as scope:
+        try:
+            for state in case["states"]:
+                refs.add_state(scope.obtain(state["state"], state.get("params", {})))
+            refs.renew(case["fresh"])
+            example = case["family"] == "example"
+            results = []
+            for i, call in enumerate(case["calls"], start=1):
+                if call.get("release_first"):
+                    scope.release()
+                results.append(_replay_call(run, contract, case["id"], i, call, refs,
+                                            strictness, ignore, example))
+            return results
+        except normalise.UnknownReference as exc:
+            problem = f"the replay's provider states return no value for ${{{exc.args[0]}}}"
+            return [CallResult(contract.api_id, case["id"], 0, None, DIVERGENCE, [
+                {"path": "states", "description": f"states: {problem}", "recorded": None,
+                 "replayed": None}])]
 
 
 def _replay_call(run: Run, contract: Contract, case_id: str, number: int,
                  call: Mapping[str, Any], refs: normalise.References, strictness: str,
-                 ignore: IgnoreList) -> CallResult:
+                 ignore: IgnoreList, example: bool) -> CallResult:
     kind = call["kind"]
     result = CallResult(contract.api_id, case_id, number, kind, MATCH)
     try:
@@ -100,7 +105,7 @@ def _replay_call(run: Run, contract: Contract, case_id: str, number: int,
         result.replay_failures = [
             {"check": f.check, "title": f.title, "received": str(f.received)[:300],
              "documented": str(f.documented)[:300], "source": f.source}
-            for f in violations(contract, kind, strictness, observed(exchange))]
+            for f in violations(contract, kind, strictness, observed(exchange), example)]
     result.recording_violations = list(call["violations"].get(strictness, []))
     for difference in differences(call["response"], replayed):
         reason = ignore.reason(contract.api_id, difference.path)
