@@ -214,7 +214,15 @@ def _replace(text: str, seen: Mapping[str, str]) -> str:
     for value in sorted(seen, key=len, reverse=True):
         if len(value) >= MIN_REFERENCED:
             text = text.replace(value, seen[value])
+    for pattern, replacement in _patterns():
+        text = pattern.sub(replacement, text)
     return _timestamp().sub("<timestamp>", text)
+
+
+@cache
+def _patterns() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(pattern), replacement)
+            for pattern, replacement in rules()["response"]["volatile_patterns"].items()]
 
 
 @cache
