@@ -1,4 +1,4 @@
-"""The ``backup-conformance`` command: one sub-command per job (DESIGN.md section 5).
+"""The ``backup-conformance`` command: one sub-command per job (docs/design.md section 5).
 
 Exit codes follow pytest's: 0 conformant / success, 1 non-conformant / drift, 2 usage or setup
 errors. Every error is one readable line naming the file, line or flag at fault.

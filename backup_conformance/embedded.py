@@ -1,6 +1,6 @@
 """The embedded default target: the reference mock on a loopback port, states served in-process.
 
-``pytest suites`` with no target options runs against this (DESIGN.md §4). Mock variants and
+``pytest suites`` with no target options runs against this (docs/design.md §4). Mock variants and
 mutations (deliberately faulty behaviours for the mutation self-test) are chosen here.
 """
 

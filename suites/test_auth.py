@@ -1,6 +1,6 @@
 """Auth and signing: with credentials configured for a service, an unsigned, a wrongly signed
 and a stale request are each rejected with the vendor's documented code and status, and a
-validly signed one is accepted (DESIGN.md section 2 item 3, section 3).
+validly signed one is accepted (docs/design.md section 2 item 3, section 3).
 
 Signing is the vendors' common convention, not a page fact, so these are ``vendor-common``
 checks; the accepted codes come from ``backup_conformance.signing.errors`` via

@@ -1,5 +1,5 @@
 """Stateful lifecycles: what the pages imply about a resource over several calls, checked by
-hypothesis state machines (DESIGN.md section 2 item 3).
+hypothesis state machines (docs/design.md section 2 item 3).
 
 A machine obtains resources through provider states, keeps several alive at once and advances
 their lifecycles in a generated interleaving; each implication is a registered sequence check

@@ -1,5 +1,5 @@
 """Negative cases: each invalid variant a contract implies is rejected with a documented 4xx and
-the vendor's error envelope (DESIGN.md section 2 item 3).
+the vendor's error envelope (docs/design.md section 2 item 3).
 
 Each variant is sent on a live resource obtained for it, so a target that skips the validation
 acts on the resource, answers 2xx and fails here.

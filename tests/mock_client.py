@@ -17,7 +17,7 @@ from backup_conformance.targets import Raw, build_request
 
 TIMEOUT = 10.0
 
-#: The provider state each API's positive case needs (DESIGN.md section 4).
+#: The provider state each API's positive case needs (docs/design.md section 4).
 STATE_FOR_API = {api_id: binding(c).state for api_id, c in load_catalogue().items()}
 
 

@@ -99,3 +99,34 @@ def test_markdown(report: dict) -> None:
         "| true (line 41) |" in text
     )
     assert text.count("\n| ") == len(report["rows"]) + 1
+
+
+MORE = ROOT / "fixtures" / "reference" / "docs" / "more"
+
+
+def test_every_operation_is_checked_against_the_full_metadata_not_only_the_five() -> None:
+    """Operations outside ``*.selected-ops.json`` are read from the product's full
+    ``*.api-docs.json`` as the same two snapshots."""
+    names = ["alibaba_hbr_EnableBackupPlan_c.txt", "alibaba_hbr_DeleteVault_a.txt"]
+    ops = [extract_alibaba(Page.read(MORE / name), metadata_dir=METADATA) for name in names]
+    report = crosscheck_report(ops, METADATA)
+    assert report["metadata_files"] == {
+        "hbr.DeleteVault": "hbr-2017-09-08.api-docs.json",
+        "hbr.EnableBackupPlan": "hbr-2017-09-08.api-docs.json",
+    }
+    # the page documents Edition; the 2024 metadata does not have it, the 2025 one does
+    edition = _row(report, "hbr.EnableBackupPlan", FULL, "parameter Edition", "presence")
+    assert (edition["page"], edition["page_line"], edition["metadata"]) == ("documented", 106, None)
+    assert not [r for r in report["rows"] if r["snapshot"] == STRIPPED
+                and r["subject"] == "parameter Edition"]
+    enum = _row(report, "hbr.EnableBackupPlan", STRIPPED, "parameter SourceType", "enum")
+    assert enum["page"] == ["ECS_FILE", "OSS", "NAS"]
+    assert set(report["coverage"]) == {"hbr.DeleteVault", "hbr.EnableBackupPlan"}
+
+
+def test_an_operation_of_a_product_without_metadata_has_empty_coverage() -> None:
+    op = extract_alibaba(Page.read(MORE / "alibaba_rds_DescribeCrossBackupMetaList_c.txt"),
+                         metadata_dir=METADATA)
+    report = crosscheck_report([op], METADATA)
+    assert (report["coverage"], report["rows"], report["metadata_files"]) == (
+        {"rds.DescribeCrossBackupMetaList": {}}, [], {})

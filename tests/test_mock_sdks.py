@@ -1,6 +1,6 @@
 """The official SDKs, unchanged, against the reference mock with signatures VERIFIED.
 
-Why: the mock is the SDK teams' CI gate (DESIGN.md §3, §5). If a stock client, configured only
+Why: the mock is the SDK teams' CI gate (docs/design.md §3, §5). If a stock client, configured only
 with an endpoint override and credentials, cannot sign, reach, parse or map errors from the
 mock, the gate is useless to them. Every call here is bounded (5 s timeouts), goes to
 127.0.0.1 only, and runs with proxies disabled.

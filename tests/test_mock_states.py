@@ -1,4 +1,4 @@
-"""Provider states (DESIGN.md §4): exact keys, teardown, unknown names, in-process use."""
+"""Provider states (docs/design.md §4): exact keys, teardown, unknown names, in-process use."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 ``fixtures/hooks/sdk_provider_states.py`` makes resources through the official SDKs; here it
 runs, through ``HookProvider`` exactly as a run would call it, against a local fake of the
 vendor endpoints answering with the vendors' JSON. The tests read what the SDKs sent (actions,
-parameters, signatures), what the hook returned (DESIGN.md section 4's keys), and that teardown
+parameters, signatures), what the hook returned (docs/design.md section 4's keys), and that teardown
 sends the undoing call. The nightly profiles must load and name an importable hook.
 
 Bounded: the fake answers at once on 127.0.0.1, the hook's SDK timeouts are cut to seconds,

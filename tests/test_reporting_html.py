@@ -3,21 +3,21 @@ cell expands on click to received vs documented, the page line and the redacted 
 not-run cell gives its reason. The screenshot goes to ``reports/matrix.png`` (ignored by git);
 the README's ``docs/images/matrix.png`` is a copy of one.
 
-Needs Debian's ``chromium`` (``/usr/bin/chromium``, installed by ``.ci/run``) and the
-``playwright`` package (a dev dependency; its own browser downloads are never used). Without
-them the test fails, naming what is missing: a browser test that skips would stop testing the
-page without anyone noticing.
+Needs Debian's ``chromium`` (``/usr/bin/chromium``), which ``tests/browser.py`` installs with
+``apt-get`` on first use when it is missing, and the ``playwright`` package (a dev dependency;
+its own browser downloads are never used). Where the browser cannot be had the test fails,
+naming the command to run: a browser test that skips would stop testing the page without anyone
+noticing.
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from browser import BrowserUnavailable, ensure_chromium
 from test_reporting_matrix import run
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOT = Path(__file__).resolve().parents[1] / "reports" / "matrix.png"
@@ -46,11 +46,13 @@ def test_the_page_is_self_contained(page_file: Path) -> None:
 def test_a_failed_cell_expands_in_headless_chromium(page_file: Path) -> None:
     from playwright import sync_api
 
-    assert CHROMIUM.exists() and shutil.which(str(CHROMIUM)), (
-        "/usr/bin/chromium is missing: apt-get install chromium (.ci/run does)")
+    try:
+        chromium = ensure_chromium()
+    except BrowserUnavailable as exc:
+        pytest.fail(str(exc), pytrace=False)
     requests: list[str] = []
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS,
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=ARGS,
                                              timeout=TIMEOUT_MS)
         try:
             page = browser.new_page(viewport={"width": 1500, "height": 900})

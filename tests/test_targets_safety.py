@@ -124,4 +124,4 @@ def test_data_file_matches_the_contracts_and_the_design():
         "vbs: a shared backup": ["project_id", "backup_id", "sharing_ids"],
         "hbr: backup clients with resources": ["ClientIds"],
         "gaussdbfornosql: a manual backup": ["project_id", "backup_id"],
-    }  # DESIGN.md section 4, verbatim
+    }  # docs/design.md section 4, verbatim

@@ -1,5 +1,5 @@
 """A plain wheel install works from any directory: SDK repositories install us, never clone us
-(DESIGN.md section 5). The wheel must carry the contracts and the suites, and register the
+(docs/design.md section 5). The wheel must carry the contracts and the suites, and register the
 pytest plugin through its entry point."""
 
 from __future__ import annotations

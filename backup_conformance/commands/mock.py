@@ -1,4 +1,4 @@
-"""``backup-conformance mock``: the reference mock as a standalone server (DESIGN.md §5).
+"""``backup-conformance mock``: the reference mock as a standalone server (docs/design.md §5).
 
 Serves the five APIs and ``/_states`` until SIGINT/SIGTERM, then prints a summary (requests per
 API, violations per rule) and exits 1 if any request broke the contract, else 0. Usage and setup

@@ -2,7 +2,7 @@
 ``junit.xml`` (pytest's), ``resources.json``, the matrix (``matrix.json`` / ``.md`` / ``.html``,
 ``matrix-junit.xml``, ``matrix-diff.md`` with ``--previous-matrix``) and ``allure-results/``.
 
-A thin layer over ``pytest suites`` with the same options (DESIGN.md section 5): anything after
+A thin layer over ``pytest suites`` with the same options (docs/design.md section 5): anything after
 the known options goes to pytest unchanged, and pytest's exit code is the command's.
 """
 

@@ -9,6 +9,7 @@ came from; a page that does not have this layout raises ``PageFormatError``.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from backup_conformance.extract.alibaba_anomalies import (
     access_level_anomalies,
@@ -16,15 +17,29 @@ from backup_conformance.extract.alibaba_anomalies import (
     sample_anomalies,
     success_sample_anomalies,
 )
+from backup_conformance.extract.alibaba_generic import (
+    NO_PARAMETERS,
+    extract_generic,
+    layout_of,
+    ram_actions,
+    read_tables,
+)
+from backup_conformance.extract.alibaba_identity import (
+    Identity,
+    complete_from_metadata,
+    read_identity,
+    version_from_page,
+)
 from backup_conformance.extract.alibaba_responses import build_response
 from backup_conformance.extract.alibaba_sections import (
+    AUTH_HEADER,
     AuthTable,
     read_authorization,
     read_error_codes,
     read_examples,
 )
 from backup_conformance.extract.alibaba_tables import Row, build_parameter, read_rows
-from backup_conformance.extract.model import Anomaly, Example, Operation, Response
+from backup_conformance.extract.model import Anomaly, Example, Gap, Operation, Response
 from backup_conformance.extract.page import Page
 
 REQUEST_HEADER = "ParameterTypeRequiredDescriptionExample"
@@ -45,24 +60,40 @@ Sections = dict[str, tuple[int, int]]
 
 
 def is_alibaba_page(page: Page) -> bool:
-    """A ``Product:Operation`` title before the first section and an Alibaba request table."""
-    return _title_line(page) is not None and page.find(REQUEST_HEADER) is not None
+    """A Document Center page (a ``Product:Operation`` title before the first section), or a page
+    of another Alibaba rendering with a table that has an ``Example`` column."""
+    if _title_line(page) is not None:
+        return True
+    layout = layout_of(page)
+    if layout is None:
+        return False
+    return any("example" in t.columns and t.kind in ("request", "response")
+               for t in read_tables(page, layout))
 
 
 def extract_alibaba(
-    page: Page, *, api_id: str | None = None, version: str | None = None
+    page: Page,
+    *,
+    api_id: str | None = None,
+    version: str | None = None,
+    metadata_dir: Path | None = None,
 ) -> Operation:
-    """All facts of one Alibaba RPC operation page. ``version`` is not on the page: pass it."""
+    """All facts of one Alibaba RPC operation page. What the page does not say about its
+    identity (product code, version) comes from ``api_id``/``version`` or the metadata."""
     title_line = _title_line(page)
-    if title_line is None:
-        raise page.error(1, "a title line 'Product name:OperationName' before the first section")
+    if title_line is None or (page.find(REQUEST_HEADER) is None and layout_of(page)):
+        return _extract_other_layout(page, api_id, version, metadata_dir)
     title = page.line(title_line).strip()
     action = title.split(":", 1)[1]
+    gaps: list[Gap] = []
     sections = _sections(page, title_line)
-    request = _table(page, sections, "Request parameters", REQUEST_HEADER)
-    response_table = _table(page, sections, "Response parameters", RESPONSE_HEADER)
-    auth = _authorization(page, sections, action)
-    service = _service(page, auth, api_id, title_line)
+    auth = _authorization(page, sections, action, gaps)
+    who = Identity(action=action, action_line=title_line, title=title, version=version,
+                   product=auth.rows[0].action.split(":", 1)[0] if auth.rows else None)
+    if api_id is None:
+        version_from_page(page, who)
+        complete_from_metadata(who, metadata_dir)
+    service = _service(page, auth, api_id, title_line, who)
     examples = _examples(page, sections)
     op = Operation(
         api_id=api_id or f"{service}.{action}",
@@ -73,27 +104,58 @@ def extract_alibaba(
         page=page.name,
         title_source=page.source(title_line),
         action=action,
-        version=version,
+        version=version or who.version,
         description=_section_text(page, sections, "Operation description"),
         authorization=auth.rows,
         examples=examples,
+        gaps=gaps,
     )
-    request_rows = read_rows(page, *request, request=True)
-    op.parameters = [build_parameter(page, row) for row in request_rows]
-    response_rows = read_rows(page, *response_table, request=False)
+    request_rows = _request_rows(page, sections, gaps)
+    op.parameters = [build_parameter(page, row, gaps) for row in request_rows]
+    response_rows = _response_rows(page, sections, gaps)
     successes = [e for e in examples if e.kind == "response" and e.status == 200]
-    response, nesting = build_response(page, response_rows, [e.body for e in successes])
+    response, nesting = build_response(page, response_rows, [e.body for e in successes], gaps)
     op.responses = [response]
     if "Error codes" in sections:
-        op.error_codes, op.references = read_error_codes(page, *sections["Error codes"])
+        op.error_codes, op.references = read_error_codes(page, *sections["Error codes"], gaps)
+    else:
+        gaps.append(Gap("error codes: no 'Error codes' section", page.source(page.last_line())))
     op.anomalies = [
         *parameter_anomalies(page, request_rows, op.parameters),
         *_response_anomalies(page, successes, response, response_rows),
         *nesting,
         *access_level_anomalies(page, auth),
     ]
-    op.notes = _notes(op, api_id, version)
+    op.notes = _notes(op, api_id, version) + [n for n in who.notes if not version]
     return op
+
+
+def _extract_other_layout(
+    page: Page, api_id: str | None, version: str | None, metadata_dir: Path | None
+) -> Operation:
+    layout = layout_of(page)
+    if layout is None:
+        raise page.error(1, "a title line 'Product name:OperationName' before the first section")
+    tables = read_tables(page, layout)
+    who = read_identity(page, ram_actions=ram_actions(tables))
+    if version:
+        who.version = version
+        who.notes.append(f"version {version}: given by the caller")
+    if api_id and "." in api_id and who.product is None:
+        who.product = api_id.split(".", 1)[0]
+        who.notes.append(f"product {who.product}: from the caller's api_id")
+    complete_from_metadata(who, metadata_dir)
+    if who.action is None or not who.action[0].isupper():
+        raise page.error(who.action_line, "an operation identity: a 'Product:Action' title, a "
+                         "RAM action 'service:Action', an OpenAPI Explorer link or a sample "
+                         "'?Action=' request")
+    if who.product is None:
+        raise page.error(who.action_line, f"the product code of {who.action} (a RAM action, the "
+                         "page address, the vendor metadata, or --api-id service.Action)")
+    if not who.version:
+        who.notes.append("version: the page does not state it and no metadata lists it; unset")
+    return extract_generic(page, layout, tables, who, api_id or f"{who.product}.{who.action}",
+                           who.product)
 
 
 def _title_line(page: Page) -> int | None:
@@ -111,26 +173,67 @@ def _sections(page: Page, after: int) -> Sections:
     return sections
 
 
-def _table(page: Page, sections: Sections, name: str, header: str) -> tuple[int, int]:
-    """(header line, last line) of a required section's table."""
+def _request_rows(page: Page, sections: Sections, gaps: list[Gap]) -> list[Row]:
+    """The request rows; a table stating there are no parameters is empty, none is a refusal."""
+    name = "Request parameters"
     if name not in sections:
         raise page.error(len(page), f"a {name!r} section")
     start, end = sections[name]
-    return page.require(header, f"the {name!r} header row {header!r}", start, end), end
+    header = page.require(REQUEST_HEADER, f"the {name!r} header row {REQUEST_HEADER!r}", start, end)
+    first = page.next_nonblank(header + 1, end)
+    if first is not None and NO_PARAMETERS.search(page.line(first)):
+        return []
+    return read_rows(page, header, end, request=True, gaps=gaps)
 
 
-def _authorization(page: Page, sections: Sections, action: str) -> AuthTable:
-    if "Authorization information" not in sections:
+def _response_rows(page: Page, sections: Sections, gaps: list[Gap]) -> list[Row]:
+    """The response rows; a missing section or header row is a gap (an undocumented body)."""
+    name = "Response parameters"
+    root = Row(line=len(page), name="", doc_type="object", required=None, description=[],
+               example=None)
+    if name not in sections:
+        gaps.append(
+            Gap(f"response: no {name!r} section (page cut short?)", page.source(page.last_line()))
+        )
+        return [root]
+    start, end = sections[name]
+    header = page.find(RESPONSE_HEADER, start, end)
+    if header is None:
+        gaps.append(Gap(f"response: no header row {RESPONSE_HEADER!r}", page.source(start)))
+        return [root]
+    rows = read_rows(page, header, end, request=False, gaps=gaps)
+    if len(rows) <= 1:
+        gaps.append(Gap("response table: no field rows", page.source(header)))
+    return rows or [root]
+
+
+def _authorization(page: Page, sections: Sections, action: str, gaps: list[Gap]) -> AuthTable:
+    name = "Authorization information"
+    if name not in sections:
+        gaps.append(Gap("authorization: no 'Authorization information' section",
+                        page.source(page.last_line())))
         return AuthTable()
-    return read_authorization(page, *sections["Authorization information"], action)
+    start, end = sections[name]
+    if page.find(AUTH_HEADER, start, end) is None:
+        said = page.next_nonblank(start, end)
+        quoted = f" ({page.line(said).strip()[:80]!r})" if said is not None else ""
+        line = said if said is not None else min(start, page.last_line())
+        gaps.append(Gap(f"authorization: no RAM action table{quoted}", page.source(line)))
+        return AuthTable()
+    return read_authorization(page, start, end, action)
 
 
-def _service(page: Page, auth: AuthTable, api_id: str | None, title_line: int) -> str:
-    """The product code is the RAM action's prefix (``hbr:CancelBackupJob`` -> ``hbr``)."""
+def _service(
+    page: Page, auth: AuthTable, api_id: str | None, title_line: int, who: Identity
+) -> str:
+    """The product code is the RAM action's prefix (``hbr:CancelBackupJob`` -> ``hbr``), else
+    the caller's api_id, else the metadata that lists the operation."""
     if auth.rows:
         return auth.rows[0].action.split(":", 1)[0]
     if api_id and "." in api_id:
         return api_id.split(".", 1)[0]
+    if who.product:
+        return who.product
     raise page.error(
         title_line,
         "an 'Authorization information' row naming the service code (or an api_id argument)",
@@ -174,6 +277,8 @@ def _notes(op: Operation, api_id: str | None, version: str | None) -> list[str]:
         + ("given by the caller" if api_id else "derived from the RAM service code and the title"),
         f"version {version}: given by the caller; the page does not state it"
         if version
+        else f"version {op.version}: not printed in the page's text; from the source below"
+        if op.version
         else "version: the page does not state it; left unset",
         "method/path: none, RPC style (Action is a query parameter; HTTP method not stated)",
         "response status 200: the page does not state it; the RPC success convention",

@@ -16,9 +16,10 @@ from backup_conformance.extract.alibaba_tables import (
     base_schema,
     coerce,
     enum_values,
+    note_missing_cells,
     require_cells,
 )
-from backup_conformance.extract.model import Anomaly, Field, Response
+from backup_conformance.extract.model import Anomaly, Field, Gap, Response
 from backup_conformance.extract.page import Page
 
 
@@ -31,14 +32,14 @@ class _Level:
 
 
 def build_response(
-    page: Page, rows: list[Row], samples: list[Any]
+    page: Page, rows: list[Row], samples: list[Any], gaps: list[Gap] | None = None
 ) -> tuple[Response, list[Anomaly]]:
     """The 200 response whose first row is the bare root ``object``; ``samples`` are the parsed
     bodies of the page's sample success responses."""
     root = rows[0]
     if root.name or root.doc_type != "object":
         raise page.error(root.line, "the root row 'object' right after the table header")
-    builder = _TreeBuilder(page, [s for s in samples if isinstance(s, dict)])
+    builder = _TreeBuilder(page, [s for s in samples if isinstance(s, dict)], gaps)
     for row in rows[1:]:
         builder.add(row)
     builder.close_array()
@@ -56,15 +57,17 @@ def build_response(
 class _TreeBuilder:
     """Places rows one by one into the open containers."""
 
-    def __init__(self, page: Page, bodies: list[dict[str, Any]]) -> None:
-        self.page = page
+    def __init__(
+        self, page: Page, bodies: list[dict[str, Any]], gaps: list[Gap] | None = None
+    ) -> None:
+        self.page, self.gaps = page, gaps
         self.root = _Level([], bodies)
         self.stack = [self.root]
         self.anomalies: list[Anomaly] = []
         self.pending: tuple[Field, list[list[Any]]] | None = None
 
     def add(self, row: Row) -> None:
-        item = _field(self.page, row)
+        item = _field(self.page, row, self.gaps)
         if self.pending is not None:
             array, lists = self.pending
             self.pending = None
@@ -125,10 +128,13 @@ def _is_item(array: Field, candidate: Field) -> bool:
     return array.doc_type == "array" or array.doc_type == f"array<{candidate.doc_type}>"
 
 
-def _field(page: Page, row: Row) -> Field:
+def _field(page: Page, row: Row, gaps: list[Gap] | None) -> Field:
     schema = base_schema(row.doc_type)
     if schema["type"] not in ("object", "array"):
-        require_cells(page, row, "response field")
+        if gaps is None:
+            require_cells(page, row, "response field")
+        else:
+            note_missing_cells(page, row, "response field", gaps)
         choices = enum_values(row)
         if choices and schema["type"] != "boolean":
             schema["enum"] = [coerce(value, schema) for value in choices]

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from backup_conformance.extract.model import Authorization, ErrorCode, Example, Reference
+from backup_conformance.extract.model import Authorization, ErrorCode, Example, Gap, Reference
 from backup_conformance.extract.page import Page
 
 AUTH_HEADER = "OperationAccess levelResource typeCondition keyAssociated operation"
@@ -69,13 +69,15 @@ def _auth_row(page: Page, number: int, action: str, *, first: bool) -> Authoriza
     """The first row must be the page's own operation (split after its name); later rows
     (other actions) are split before a known access-level word."""
     text = page.line(number).strip()
-    match = re.fullmatch(rf"(?P<action>[a-z][a-z0-9-]*:{re.escape(action)})(?P<level>[a-z]+)", text)
+    match = re.fullmatch(
+        rf"(?P<action>[a-z][a-z0-9-]*:{re.escape(action)})(?P<level>[A-Za-z]+)", text
+    )
     if match is None and not first:
         levels = "|".join(ACCESS_LEVELS)
         match = re.fullmatch(rf"(?P<action>[a-z][a-z0-9-]*:\w+?)(?P<level>{levels})", text)
     if match is None:
         raise page.error(number, f"an authorization row 'service:{action}' + access level")
-    return Authorization(match.group("action"), match.group("level"), page.source(number))
+    return Authorization(match.group("action"), match.group("level").lower(), page.source(number))
 
 
 def _auth_detail(row: Authorization, raw: str, text: str) -> None:
@@ -89,8 +91,12 @@ def _auth_detail(row: Authorization, raw: str, text: str) -> None:
         row.associated_operations.extend([] if text.lower() == "none" else [text])
 
 
-def read_error_codes(page: Page, start: int, end: int) -> tuple[list[ErrorCode], list[Reference]]:
-    """Error rows and the pointer to the shared error-code page."""
+def read_error_codes(
+    page: Page, start: int, end: int, gaps: list[Gap] | None = None
+) -> tuple[list[ErrorCode], list[Reference]]:
+    """Error rows and the pointer to the shared error-code page. A table that also has a
+    Description column glues four cells whose boundaries cannot be told apart: its rows are
+    not read, and a ``Gap`` says so."""
     codes: list[ErrorCode] = []
     references = [
         Reference("error-codes", page.line(n).strip(), page.source(n))
@@ -98,6 +104,11 @@ def read_error_codes(page: Page, start: int, end: int) -> tuple[list[ErrorCode],
         if re.search(r"list of error codes|error codes, (?:visit|see)", text, re.I)
     ]
     header = page.find(ERROR_HEADER, start, end)
+    four = page.find(ERROR_HEADER + "Description", start, end)
+    if four is not None and gaps is not None:
+        rows = sum(1 for _ in _rows_after(page, four, end))
+        gaps.append(Gap(f"error codes: {rows} rows whose four cells (status, code, message, "
+                        "description) run together; not read", page.source(four)))
     if header is None:
         return codes, references
     for number, raw in page.numbered(header + 1, end):
@@ -105,6 +116,15 @@ def read_error_codes(page: Page, start: int, end: int) -> tuple[list[ErrorCode],
             break
         codes.append(split_error_row(page, number))
     return codes, references
+
+
+def _rows_after(page: Page, header: int, end: int) -> list[int]:
+    rows = []
+    for number, raw in page.numbered(header + 1, end):
+        if not raw.strip():
+            break
+        rows.append(number)
+    return rows
 
 
 def split_error_row(page: Page, number: int) -> ErrorCode:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from backup_conformance.extract.model import Parameter
+from backup_conformance.extract.model import Gap, Parameter
 from backup_conformance.extract.page import Page
 
 SCALAR_SCHEMAS: dict[str, dict[str, str]] = {
@@ -89,11 +89,17 @@ def coerce(text: str, schema: dict[str, Any]) -> Any:
     return text
 
 
-def read_rows(page: Page, header: int, end: int, *, request: bool) -> list[Row]:
-    """Rows of the table whose header row is at ``header``, up to line ``end``."""
+def read_rows(
+    page: Page, header: int, end: int, *, request: bool, gaps: list[Gap] | None = None
+) -> list[Row]:
+    """Rows of the table whose header row is at ``header``, up to line ``end``. With ``gaps``,
+    a table with nothing after its header (a page cut short) is empty plus a ``Gap``."""
     grammar = REQUEST_ROW if request else RESPONSE_ROW
     starts = [n for n, t in page.numbered(header + 1, end) if grammar.fullmatch(t.strip())]
     first = page.next_nonblank(header + 1, end)
+    if first is None and gaps is not None:
+        gaps.append(Gap("table: header row only, no rows (page cut short?)", page.source(header)))
+        return []
     if first is None or first not in starts:
         raise _row_error(page, first or header + 1, request)
     rows = []
@@ -156,6 +162,17 @@ def require_cells(page: Page, row: Row, what: str) -> None:
         raise page.error(row.line, f"description and example cells for {what} {row.name!r}")
 
 
+def note_missing_cells(page: Page, row: Row, what: str, gaps: list[Gap]) -> None:
+    """The tolerant twin of ``require_cells``: one ``Gap`` per missing cell."""
+    missing = [name for name, cell in (("description", row.description),
+                                       ("example", row.example)) if not cell]
+    if row.required is None and what == "parameter":
+        missing.append("required (read as optional)")
+    if missing:
+        gaps.append(Gap(f"{what} {row.name!r}: no {', no '.join(missing)} cell",
+                        page.source(row.line)))
+
+
 def enum_values(row: Row) -> dict[str, str]:
     """``VALUE: text`` bullets that follow a "Valid values" line, in listed order."""
     values: dict[str, str] = {}
@@ -210,13 +227,18 @@ def says_comma_separated(text: str) -> bool:
     return re.search(pattern, text, re.I) is not None
 
 
-def build_parameter(page: Page, row: Row) -> Parameter:
-    """A request parameter; an ``object`` described as a JSON array becomes a JSON-wire array."""
-    require_cells(page, row, "parameter")
-    assert row.example is not None and row.required is not None
+def build_parameter(page: Page, row: Row, gaps: list[Gap] | None = None) -> Parameter:
+    """A request parameter; an ``object`` described as a JSON array becomes a JSON-wire array.
+
+    Without ``gaps`` a row cut short is a format error; with it, the row is kept and a ``Gap``
+    says which cell is missing."""
+    if gaps is None:
+        require_cells(page, row, "parameter")
+    else:
+        note_missing_cells(page, row, "parameter", gaps)
     schema = base_schema(row.doc_type)
-    wire, example = "plain", coerce(row.example[1], schema)
-    if row.doc_type == "object" and says_json_array(row.text):
+    wire, example = "plain", coerce(row.example[1], schema) if row.example else None
+    if row.doc_type == "object" and says_json_array(row.text) and row.example:
         example = _json_example(page, row)
         schema, wire = {"type": "array", "items": _items_schema(example)}, "json"
     choices = enum_values(row)
@@ -227,7 +249,7 @@ def build_parameter(page: Page, row: Row) -> Parameter:
         name=row.name,
         location="query",
         doc_type=row.doc_type,
-        required=row.required,
+        required=bool(row.required),
         description=row.text,
         schema=schema,
         source=page.source(row.line),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from backup_conformance.extract.huawei_appendix import error_codes_from_table
-from backup_conformance.extract.huawei_blocks import REQUEST_LINE, Block, scan, strip_bullet
+from backup_conformance.extract.huawei_blocks import REQUEST_LINE, Block, request_text, scan
 from backup_conformance.extract.huawei_checks import example_anomalies
 from backup_conformance.extract.huawei_examples import (
     build_example,
@@ -36,6 +36,7 @@ from backup_conformance.extract.huawei_fields import (
     to_field,
     to_parameter,
 )
+from backup_conformance.extract.huawei_gaps import huawei_gaps
 from backup_conformance.extract.huawei_sections import (
     Section,
     missing_section,
@@ -69,7 +70,7 @@ def is_huawei_page(page: Page) -> bool:
     if uri is None or not keys & {"request", "response", "status_codes", "error_codes"}:
         return False
     return (
-        page.find(lambda s: bool(REQUEST_LINE.match(strip_bullet(s))), uri.start, uri.end)
+        page.find(lambda s: bool(REQUEST_LINE.match(request_text(s))), uri.start, uri.end)
         is not None
     )
 
@@ -144,6 +145,7 @@ def extract_huawei(
     ]
     op.anomalies = doc.anomalies + example_anomalies(page, op, uri_line)
     identify(op, api_id, service)
+    op.gaps = huawei_gaps(page, doc.sections, op)
     return op
 
 
@@ -311,8 +313,12 @@ def _check_placeholders(doc: _Doc, op: Operation, params: list[Parameter], uri_l
             params.append(
                 Parameter(name, "path", "", True, "", {"type": "string"}, page.source(uri_line))
             )
+    uri_text = request_text(page.line(uri_line))
+    in_query = PLACEHOLDER.findall(uri_text.split("?", 1)[1]) if "?" in uri_text else []
     for param in params:
-        if param.location == "path" and param.name not in PLACEHOLDER.findall(template):
+        if param.location == "path" and param.name in in_query:
+            param.location = "query"  # the URI format writes it in its query string
+        elif param.location == "path" and param.name not in PLACEHOLDER.findall(template):
             doc.anomalies.append(
                 Anomaly(
                     f"path-param-not-in-uri-{param.name}",

@@ -79,6 +79,13 @@ def strip_bullet(text: str) -> str:
     return BULLET.sub("", text.strip(), count=1)
 
 
+def request_text(text: str) -> str:
+    """A URI line without its bullet and RST markup (``{*Endpoint*}``, ``{begin \\_time}``)."""
+    text = strip_bullet(text).replace("\\_", "_")
+    text = re.sub(r"\{\*(\w+)\*\}", r"{\1}", text)
+    return re.sub(r"\{([^{}]*)\}", lambda m: "{" + m.group(1).replace(" ", "") + "}", text)
+
+
 def header_cells(page: Page, start: int, end: int) -> list[str] | None:
     """The header cells of a one-cell-per-line table starting at ``start``, if it is one."""
     cells: list[str] = []
@@ -124,6 +131,8 @@ def json_end(page: Page, start: int, limit: int) -> int:
                 depth -= 1
         if depth <= 0:
             return number
+    if limit >= len(page):
+        return len(page)  # the page is cut short inside the sample: a gap, not a refusal
     raise page.error(start, f"the closing bracket of the JSON sample opened at line {start}")
 
 
@@ -202,7 +211,7 @@ class _Scanner:
     def line_block(self, number: int, stripped: str) -> int:
         item = clean(strip_bullet(stripped))
         status = STATUS_LINE.match(item)
-        request = REQUEST_LINE.match(strip_bullet(stripped))
+        request = REQUEST_LINE.match(request_text(stripped))
         if status:
             self.status = int(status.group(1))
             self.add("status", number, number, text=item)
@@ -216,8 +225,9 @@ class _Scanner:
         elif item.lower() == "none":
             self.add("none", number, number, text=item)
         else:
-            if BULLET.match(stripped) or stripped.startswith("•"):
-                self.caption = item
+            caption = re.match(r"^Table \d+\b", item)
+            if BULLET.match(stripped) or stripped.startswith("•") or caption:
+                self.caption = item  # the intl site captions tables with a plain 'Table N' line
             self.title = item.rstrip(":")
             self.add("text", number, number, text=item)
         return number

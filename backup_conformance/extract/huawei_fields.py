@@ -54,8 +54,14 @@ class TableIndex:
         label = re.search(r":ref:`[^`<]*<([^>]+)>`", text)
         number = re.search(r"\bTable (\d+)\b", clean(text))
         named = re.search(r"see the (\S+) field description", clean(text), re.IGNORECASE)
+        typed = re.search(r"\b(?:Array of )?([A-Za-z]\w+) objects?\b", clean(text))
         for block in self.tables:
             caption = block.caption
+            if typed and typed.group(1) != "Array" and re.match(
+                rf"^Table \d+\s+{re.escape(typed.group(1))}$", caption
+            ):
+                return block  # 'Array of QueryRestoreList objects' -> 'Table 5 QueryRestoreList'
+
             if label and label.group(1) in block.labels:
                 return block
             if number and re.match(rf"^Table {number.group(1)}\b", caption):
@@ -94,7 +100,7 @@ def table_nodes(table: Table, index: TableIndex, seen: frozenset[int] = frozense
             row.line,
             typed=kind is not None,
         )
-        target = index.find(raw)
+        target = index.find(raw) or index.find(table.cell(row, kind) if kind is not None else "")
         if target is not None and target.table is not None and id(target) not in seen:
             node.children = table_nodes(target.table, index, seen | {id(target)})
         nodes.append(node)

@@ -36,7 +36,9 @@ VALUE_BULLET = re.compile(r"^\*\*([^*]+)\*\*\s*(?:[:,\uff1a]\s*(.*))?$|^([A-Za-z
 def type_schema(doc_type: str) -> dict[str, Any]:
     """The JSON Schema of a documented type; ``{}`` (anything) when the type is unknown."""
     text = " ".join(doc_type.lower().split())
-    inner = re.match(r"^(?:array|list) of (\w+?)s?$", text) or re.match(r"^list\s*<(.+)>$", text)
+    inner = re.match(r"^(?:array|list) of (?:\w+ )?(\w+?)s?$", text) or re.match(  # [Name ]
+        r"^list\s*<(.+)>$", text
+    )
     if inner:
         return {"type": "array", "items": type_schema(inner.group(1))}
     mapping = re.match(r"^map\s*<\s*\w+\s*,\s*(\w+)\s*>$", text)
@@ -78,7 +80,9 @@ def range_keywords(description: str, kind: str | None) -> dict[str, Any]:
     text = description.replace("**", "")
     found: dict[str, Any] = {}
     if kind in ("integer", "number"):
-        ranged = re.search(r"ranges? from (-?\d+(?:\.\d+)?) to (-?\d+(?:\.\d+)?)", text)
+        ranged = re.search(
+            r"(?:ranges?|range is) from (-?\d+(?:\.\d+)?) to (-?\d+(?:\.\d+)?)", text
+        )
         if ranged:
             found["minimum"], found["maximum"] = map(_number, ranged.groups())
         for word, key in (("Minimum", "minimum"), ("Maximum", "maximum")):

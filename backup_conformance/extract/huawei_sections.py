@@ -100,7 +100,7 @@ def page_title(page: Page) -> tuple[str, int]:
         return headings[0][1], headings[0][0]
     for number, text in page.numbered():
         stripped = text.strip()
-        if stripped and not stripped.startswith(("#", ":", "..")):
+        if stripped and not stripped.startswith(("#", ":", "..", "Updated on ")):
             return stripped, number
     raise page.error(1, "a page title")
 

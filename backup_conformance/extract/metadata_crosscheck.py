@@ -298,18 +298,17 @@ def _coverage(api: dict[str, Any] | None) -> list[str]:
 
 
 def crosscheck_report(operations: list[Operation], metadata_dir: Path) -> dict[str, Any]:
-    """All operations against ``{service}-{version}.selected-ops.json`` in ``metadata_dir``;
+    """All operations against their product's metadata in ``metadata_dir``;
     sorted and deterministic so the JSON can be committed and diffed."""
     rows: list[dict[str, Any]] = []
     coverage: dict[str, dict[str, list[str]]] = {}
     files: dict[str, str] = {}
     for op in sorted(operations, key=lambda o: o.api_id):
-        path = _metadata_file(op, metadata_dir)
-        if path is None:
+        found = _metadata_for(op, metadata_dir)
+        if found is None:
             coverage[op.api_id] = {}
             continue
-        metadata = json.loads(path.read_text(encoding="utf-8"))
-        files[op.api_id] = path.name
+        files[op.api_id], metadata = found
         rows += crosscheck(op, metadata)
         name = op.action or op.api_id.split(".")[-1]
         coverage[op.api_id] = {
@@ -326,11 +325,30 @@ def crosscheck_report(operations: list[Operation], metadata_dir: Path) -> dict[s
     }
 
 
-def _metadata_file(op: Operation, metadata_dir: Path) -> Path | None:
-    """The file for the operation's service and version (any version when it is unset)."""
+def _metadata_for(op: Operation, metadata_dir: Path) -> tuple[str, dict[str, Any]] | None:
+    """(file name, ``{"info", "apis_<snapshot>": {...}}``) holding the operation.
+
+    The selected-operations file of the product is used when it lists the operation; otherwise
+    the full metadata files (``*.api-docs.json``, every operation of the product) are read as
+    the same snapshots (the full one and the ``stripped`` one)."""
+    name = op.action or op.api_id.split(".")[-1]
     pattern = f"{op.service}-{op.version or '*'}.selected-ops.json"
     found = sorted(metadata_dir.glob(pattern))
-    return found[0] if len(found) == 1 else None
+    selected = json.loads(found[0].read_text(encoding="utf-8")) if len(found) == 1 else None
+    snapshots = sorted(k for k in selected or {} if k.startswith("apis_"))
+    if selected is not None and all(name in selected[k] for k in snapshots):
+        return found[0].name, selected
+    full = sorted(metadata_dir.glob(f"{op.service}-{op.version or '*'}.api-docs.json"))
+    if len(full) != 1:
+        return (found[0].name, selected) if selected is not None else None
+    data = json.loads(full[0].read_text(encoding="utf-8"))
+    full_key = next((k for k in snapshots if k.endswith("_full")), "apis_full")
+    merged: dict[str, Any] = {"info": data.get("info", {}), full_key: data.get("apis", {})}
+    stripped = sorted(metadata_dir.glob(full[0].name.replace(".json", ".*stripped*.json")))
+    if len(stripped) == 1:
+        key = next((k for k in snapshots if k.endswith("_stripped")), "apis_stripped")
+        merged[key] = json.loads(stripped[0].read_text(encoding="utf-8")).get("apis", {})
+    return full[0].name, merged
 
 
 def render_markdown(report: dict[str, Any]) -> str:

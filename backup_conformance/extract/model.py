@@ -125,6 +125,15 @@ class Anomaly:
 
 
 @dataclass
+class Gap:
+    """A fact the page does not give (a missing section, a row cut short): the contract goes
+    without it rather than refusing the page."""
+
+    what: str
+    source: Source
+
+
+@dataclass
 class Reference:
     """A pointer the page makes to a shared appendix (error codes, status codes, permissions)."""
 
@@ -159,6 +168,7 @@ class Operation:
     references: list[Reference] = field(default_factory=list)
     security: list[str] = field(default_factory=list)  # e.g. ["X-Auth-Token"]
     notes: list[str] = field(default_factory=list)  # identity facts not on the page, labelled
+    gaps: list[Gap] = field(default_factory=list)  # facts the page lacks, with where
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON data, every ``Source`` rendered as ``{"page", "line"}``."""

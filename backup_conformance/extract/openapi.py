@@ -52,6 +52,10 @@ def build_openapi(op: Operation) -> dict[str, Any]:
     }
     if op.description:
         operation["description"] = op.description
+    if op.gaps:  # what the page does not give: a suite must not judge the target on it
+        operation["x-gaps"] = [
+            {"what": gap.what, "x-source": source_ref(gap.source)} for gap in op.gaps
+        ]
     body = _request_body(op)
     if body:
         operation["requestBody"] = body

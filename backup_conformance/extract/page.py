@@ -95,5 +95,12 @@ class Page:
             raise self.error(start, expected)
         return found
 
+    def last_line(self) -> int:
+        """The last non-blank line (where a page cut short ends), 1 for an empty page."""
+        for number in range(len(self.lines), 0, -1):
+            if self.lines[number - 1].strip():
+                return number
+        return 1
+
     def next_nonblank(self, start: int, end: int | None = None) -> int | None:
         return self.find(lambda s: bool(s), start, end)

@@ -39,6 +39,7 @@ class Sources:
     pages: dict[str, Path]  # file name -> path
     vendor_common: Path  # vendor appendices (error and status code tables)
     metadata: Path  # vendor machine-readable metadata
+    identity: dict[str, dict[str, Any]] | None = None  # file name -> --api-id/--version given
 
 
 def catalogue() -> dict[str, dict[str, Any]]:
@@ -47,16 +48,23 @@ def catalogue() -> dict[str, dict[str, Any]]:
     return {entry["page"]: entry for entry in data["pages"]}
 
 
-def extract_page(path: Path, entry: dict[str, Any] | None = None) -> Operation:
-    """One page to one ``Operation``; raises ``PageFormatError`` naming the file and line."""
+def extract_page(
+    path: Path, entry: dict[str, Any] | None = None, metadata: Path | None = None
+) -> Operation:
+    """One page to one ``Operation``; raises ``PageFormatError`` naming the file and line.
+
+    ``entry`` gives what the page does not print (``api_id``, ``version``, ``service``): the
+    catalogue's entry for the five product pages, or the caller's ``--api-id``/``--version``;
+    ``metadata`` is the folder of vendor metadata that settles an Alibaba page's identity."""
     page = Page.read(path)
     entry = entry or {}
     if is_alibaba_page(page):
-        op = extract_alibaba(page, api_id=entry.get("api_id"), version=entry.get("version"))
+        op = extract_alibaba(page, api_id=entry.get("api_id"), version=entry.get("version"),
+                             metadata_dir=metadata)
         if entry.get("version"):
             op.notes.append(
                 f"version {entry['version']}: not printed on the page; from the catalogue "
-                "(DESIGN.md section 1)"
+                "(docs/design.md section 1)"
             )
         return op
     if is_huawei_page(page):
@@ -66,8 +74,22 @@ def extract_page(path: Path, entry: dict[str, Any] | None = None) -> Operation:
 
 def render_all(sources: Sources) -> dict[str, str]:
     """Every file of ``contracts/`` keyed by its relative path. Nothing is written here."""
+    ops = extract_all(sources)
+    return render_operations(ops, sources)
+
+
+def extract_all(sources: Sources) -> list[Operation]:
+    """Every page of ``sources`` as an ``Operation`` (catalogue entry, else the caller's flags)."""
     known = catalogue()
-    ops = [extract_page(path, known.get(name)) for name, path in sorted(sources.pages.items())]
+    given = sources.identity or {}
+    return [
+        extract_page(path, {**known.get(name, {}), **given.get(name, {})}, sources.metadata)
+        for name, path in sorted(sources.pages.items())
+    ]
+
+
+def render_operations(ops: list[Operation], sources: Sources) -> dict[str, str]:
+    """The contracts folder's files for already extracted operations."""
     _refuse_duplicate_ids(ops)
     files: dict[str, str] = {}
     for op in ops:

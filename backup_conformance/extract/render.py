@@ -38,6 +38,7 @@ def render_catalogue(ops: list[Operation]) -> str:
             "facts": f"apis/{op.api_id}.facts.json",
             "vendor_common": f"vendor-common/{_vendor_file(op.family)}",
             "anomalies": [a.id for a in op.anomalies],
+            "gaps": [f"{gap.source.line}: {gap.what}" for gap in op.gaps],
         }
         for op in sorted(ops, key=lambda o: o.api_id)
     ]
@@ -64,6 +65,10 @@ def render_anomalies(ops: list[Operation], cross_document: list[dict[str, Any]])
         for a in op.anomalies:
             lines = ", ".join(str(s.line) for s in a.sources)
             out += [f"- **{a.id}** (lines {lines}): {a.summary}", f"  - Contract: {a.choice}"]
+        if op.gaps:
+            out += [""] if op.anomalies else []
+            out += ["Gaps (facts the page does not give; the contract goes without them):"]
+            out += [f"- line {gap.source.line}: {gap.what}" for gap in op.gaps]
         out.append("")
     out += ["## Page against vendor appendix", ""]
     for conflict in cross_document:

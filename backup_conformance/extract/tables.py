@@ -103,6 +103,7 @@ def read_line_cells(
             indent_of(text) < base
             or bool(re.match(r"^(?:[•*]|-)\s+\S", stripped))
             or stripped.startswith(("|", "+"))
+            or bool(re.match(r"^Table\s+\d+\b", stripped))  # the next table's caption
             or (stop is not None and stop(stripped))
         )
 
@@ -122,7 +123,58 @@ def read_line_cells(
             cells.append(page.line(found).strip())
             number = found + 1
         rows.append(Row(cells, row_line))
+        number = _continuation(page, rows[-1], header, number, last, ends)
     return Table(list(header), rows, start, max(number - 1, header_end))
+
+
+_YES_NO = re.compile(r"^(yes|no)\b", re.I)
+_TYPE_CELL = re.compile(
+    r"^(?:\w+\s+)?(?:array|string|integer|int\d*|long|boolean|bool|float|double|number|"
+    r"object|list|map|date|enum)\b.{0,30}$",
+    re.I,
+)
+
+
+def _opens_table(text: str, header: Sequence[str]) -> bool:
+    """A caption (``Table 5 QueryRestoreList``) or a header's first cell starts the next table."""
+    return bool(re.match(r"^Table\s+\d+\b", text)) or text.lower() == header[0].strip().lower()
+
+
+def _continuation(
+    page: Page,
+    row: Row,
+    header: Sequence[str],
+    number: int,
+    last: int,
+    ends: Callable[[int | None], bool],
+) -> int:
+    """Further paragraphs of the last cell (a description of two paragraphs, as the intl site
+    renders them): lines that cannot start a row, because the cell under a ``Mandatory``
+    column would not be Yes/No (or, without one, under ``Type`` not a type word), are
+    appended to the row's last cell."""
+    names = [name.strip().lower() for name in header]
+    column = "mandatory" if "mandatory" in names else "type" if "type" in names else None
+    if column is None:
+        return number
+    offset = names.index(column)
+    cell = _YES_NO if column == "mandatory" else _TYPE_CELL
+    while True:
+        lines: list[int] = []
+        probe = number
+        while len(lines) <= offset:
+            found = page.next_nonblank(probe, last)
+            if ends(found):
+                break
+            assert found is not None
+            lines.append(found)
+            probe = found + 1
+        if not lines or _opens_table(page.line(lines[0]).strip(), header):
+            return number
+        starts_row = len(lines) > offset and cell.match(page.line(lines[offset]).strip())
+        if starts_row:
+            return number
+        row.cells[-1] += "\n" + page.line(lines[0]).strip()
+        number = lines[0] + 1
 
 
 def _pipe_cells(text: str) -> list[str]:

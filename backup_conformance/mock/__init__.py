@@ -1,4 +1,4 @@
-"""The reference mock of the five backup APIs (DESIGN.md §2-§5).
+"""The reference mock of the five backup APIs (docs/design.md §2-§5).
 
 ``MockApp`` is the WSGI application (state, wire protocols, validation from the contracts,
 faults, recording); ``MockServer`` serves it on loopback; ``MockApp.states`` sets up and tears

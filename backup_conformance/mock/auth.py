@@ -1,6 +1,6 @@
 """Who may call the mock: an ``Authenticator`` judges each request before validation.
 
-Three levels (DESIGN.md §5): with credentials, verify signatures and tokens (ACS3, RPC v1,
+Three levels (docs/design.md §5): with credentials, verify signatures and tokens (ACS3, RPC v1,
 Huawei AK/SK, Huawei token) exactly as ``backup_conformance.signing`` implements them; with no
 credentials, only check that auth is present and well formed; ``--no-auth`` accepts anything.
 Rejections carry the vendors' own codes (``signing.errors``). Secrets never leave this module.
@@ -55,7 +55,7 @@ class Credentials:
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> Credentials:
-        """Read the vendors' own variable names (DESIGN.md §4) from env or a file."""
+        """Read the vendors' own variable names (docs/design.md §4) from env or a file."""
         def text(name: str) -> str | None:
             value = values.get(name)
             return value if isinstance(value, str) and value else None
@@ -161,7 +161,7 @@ class Verifying:
 
 def authenticator_for(credentials: Credentials | None, *, no_auth: bool = False
                       ) -> Authenticator:
-    """The authenticator the command line asks for (DESIGN.md §5)."""
+    """The authenticator the command line asks for (docs/design.md §5)."""
     if no_auth:
         return AcceptAll()
     if credentials is None or credentials.empty:

@@ -39,7 +39,7 @@ def json_response(status: int, body: Any, headers: Mapping[str, str] | None = No
 
 
 def empty_response(status: int, headers: Mapping[str, str] | None = None) -> Response:
-    """A response with no body at all (Huawei sharing cancel: 200, empty; DESIGN.md §3)."""
+    """A response with no body at all (Huawei sharing cancel: 200, empty; docs/design.md §3)."""
     response = Response(b"", status=status)
     response.headers.pop("Content-Type", None)
     for key, value in (headers or {}).items():

@@ -1,4 +1,4 @@
-"""Provider states (DESIGN.md §4, a stable interface): named resources the suites ask for.
+"""Provider states (docs/design.md §4, a stable interface): named resources the suites ask for.
 
 ``setup`` creates the resource and returns exactly the keys of the design's table; ``teardown``
 takes those same values (or the setup params) and removes it, idempotently. The same object

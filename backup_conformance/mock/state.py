@@ -1,6 +1,6 @@
 """The mock's in-memory world: one lock, every check-and-change atomic under it.
 
-Nothing is seeded: resources exist only once a provider state creates them (DESIGN.md §4), so a
+Nothing is seeded: resources exist only once a provider state creates them (docs/design.md §4), so a
 run can never depend on what an earlier run left behind. IDs look like the vendors' (the pages'
 examples): ``j-…``/``v-…`` (000:40,45), ``dbs…`` (001:40), UUIDs (002:54), ``c-…`` (003:44),
 32 hex + ``br06`` (004:69).

@@ -1,6 +1,6 @@
 """Huawei Cloud token authentication: the IAM token travels in ``X-Auth-Token``.
 
-The API pages show this scheme; the official SDK never sends it (DESIGN.md §3), so the suite's
+The API pages show this scheme; the official SDK never sends it (docs/design.md §3), so the suite's
 client and the mock are its only users here.
 """
 

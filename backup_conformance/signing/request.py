@@ -118,7 +118,7 @@ def _names(pairs: Iterable[tuple[str, str]]) -> set[str]:
 
 
 def detect_scheme(request: SignableRequest) -> str | None:
-    """Name the auth scheme a request uses, in the profile vocabulary (DESIGN.md §4).
+    """Name the auth scheme a request uses, in the profile vocabulary (docs/design.md §4).
 
     Returns ``acs3``, ``acs-rpc-v1``, ``huawei-aksk``, ``huawei-token`` or ``None``. The mock uses
     this to pick a verifier; a request carrying no recognisable credentials gives ``None``.

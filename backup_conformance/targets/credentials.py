@@ -1,4 +1,4 @@
-"""Credentials from the environment, by the vendors' own variable names (DESIGN.md §4).
+"""Credentials from the environment, by the vendors' own variable names (docs/design.md §4).
 
 They are held in a frozen object whose ``repr`` shows no value, and ``secrets()`` lists every
 value so redaction can scrub them from anything that might be printed.

@@ -1,4 +1,4 @@
-"""``--target-url URL [--state-url URL]`` as a profile (DESIGN.md §4): one base URL for every
+"""``--target-url URL [--state-url URL]`` as a profile (docs/design.md §4): one base URL for every
 API, and signing switched on for a vendor exactly when its credentials are in the environment
 (so the same command line works against an open mock and a verifying one)."""
 

@@ -1,4 +1,4 @@
-"""Target profiles (``--target PROFILE.toml``, DESIGN.md §4): where each service lives and how.
+"""Target profiles (``--target PROFILE.toml``, docs/design.md §4): where each service lives and how.
 
 Credentials never live in a profile: they are read from the environment by the vendors' own
 variable names, so a profile can be committed and shared. A profile is validated completely

@@ -1,4 +1,4 @@
-"""Provider states (DESIGN.md §4, Pact's convention): how a test obtains live resources.
+"""Provider states (docs/design.md §4, Pact's convention): how a test obtains live resources.
 
 Three sources answer the same question, "give me the values of state X": a target's
 state-setup URL, a Python hook for sandboxes where resources are made through other vendor
@@ -24,7 +24,7 @@ class ResourceProvider(Protocol):
     """Something that can make (and unmake) the resources a provider state names.
 
     ``setup(state, params)`` creates the resource and returns the values the test needs, with
-    exactly the keys DESIGN.md §4 lists for ``state`` (``JobId`` and ``VaultId`` for
+    exactly the keys docs/design.md §4 lists for ``state`` (``JobId`` and ``VaultId`` for
     ``"hbr: a running backup job"``...). ``teardown(state, params, values)`` undoes it, given
     the same params and the values setup returned; it must tolerate a resource the test
     already destroyed (the tests are destructive by nature), and raises ``ProviderError`` only

@@ -1,6 +1,6 @@
 """A parameter dict plus a contract becomes the exact HTTP request the vendor's SDK would send.
 
-DESIGN.md §3: Alibaba RPC is ``POST {base}/`` with every parameter in the query string, an
+docs/design.md §3: Alibaba RPC is ``POST {base}/`` with every parameter in the query string, an
 empty body and ``x-acs-action`` / ``x-acs-version`` headers (or, in the older RPC v1 style,
 ``Action``/``Version``/``Format`` query parameters); Huawei REST is the documented method and
 path template, query parameters, and a JSON body for body fields.
