@@ -27,7 +27,8 @@ from backup_conformance.snapshot.store import ABOUT, FORMAT
 def record(run: Run, catalogue: Catalogue, target: str) -> dict[str, dict[str, Any]]:
     """One snapshot document per API of ``catalogue``, recorded through ``run``."""
     stamp = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    documents = {api_id: {"about": ABOUT, "api_id": api_id, "cases": [], "format": FORMAT,
+    documents: dict[str, dict[str, Any]] = {api_id: {
+        "about": ABOUT, "api_id": api_id, "cases": [], "format": FORMAT,
                           "recorded_at": stamp, "recorded_from": redact_url(target)}
                  for api_id in catalogue}
     for case in case_set(catalogue):
