@@ -14,6 +14,7 @@ from backup_conformance.commands import audit as audit_command
 from backup_conformance.commands import extract as extract_command
 from backup_conformance.commands import mock as mock_command
 from backup_conformance.commands import run as run_command
+from backup_conformance.commands import snapshot as snapshot_command
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     mock_command.register(commands)
     run_command.register(commands)
     audit_command.register(commands)
+    snapshot_command.register(commands)
     return parser
 
 

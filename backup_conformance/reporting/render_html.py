@@ -104,8 +104,11 @@ def _cell_id(index: int) -> str:
     return f"cell-{index}"
 
 
-def render(matrix: Mapping[str, Any]) -> str:
-    """The whole page for ``matrix`` (a ``matrix.json`` document)."""
+def render(matrix: Mapping[str, Any], parity: Mapping[str, Any] | None = None) -> str:
+    """The whole page for ``matrix`` (a ``matrix.json`` document), with the snapshot parity
+    section when a ``parity.json`` document is given."""
+    from backup_conformance.reporting import render_parity  # it imports this module
+
     cells = list(matrix["cells"])
     index = {(c["api"], c["check"]): i for i, c in enumerate(cells)}
     checks = matrix["checks"]
@@ -115,7 +118,8 @@ def render(matrix: Mapping[str, Any]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">",
-        "<title>Conformance matrix</title>", f"<style>{CSS}</style></head><body>",
+        "<title>Conformance matrix</title>",
+        f"<style>{CSS}{render_parity.PARITY_CSS if parity else ''}</style></head><body>",
         f'<h1>Conformance matrix <span class="verdict {_e(matrix["verdict"])}">'
         f'{_e(matrix["verdict"])}</span></h1>',
         f'<p class="meta">Target: {_e(matrix["target"] or "unknown")} · strictness '
@@ -164,6 +168,7 @@ def render(matrix: Mapping[str, Any]) -> str:
         parts.append(_panel(i, cell, columns.get(cell["check"], {})))
     parts.append("</div>")
     parts += _baseline(matrix.get("baseline"))
+    parts += render_parity.section(parity) if parity else []
     parts += [f"<script>{JS}</script>", "</body></html>"]
     return "\n".join(parts) + "\n"
 
