@@ -26,7 +26,7 @@ from werkzeug.wrappers import Response
 from backup_conformance.contracts import Catalogue, load_catalogue
 from backup_conformance.mock import MockApp, MockServer
 from backup_conformance.mock.auth import Credentials, Verifying
-from backup_conformance.mock.validation import KEEP
+from backup_conformance.validation import KEEP
 from backup_conformance.mock.variants import SUCCESS, Behaviour, Reply, reply_json
 
 TIMEOUT = 180
