@@ -26,8 +26,8 @@ from werkzeug.wrappers import Response
 from backup_conformance.contracts import Catalogue, load_catalogue
 from backup_conformance.mock import MockApp, MockServer
 from backup_conformance.mock.auth import Credentials, Verifying
-from backup_conformance.validation import KEEP
 from backup_conformance.mock.variants import SUCCESS, Behaviour, Reply, reply_json
+from backup_conformance.validation import KEEP
 
 TIMEOUT = 180
 CLEAN_ENV = {k: v for k, v in os.environ.items()
