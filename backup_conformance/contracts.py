@@ -200,18 +200,43 @@ def _read_json(path: Path) -> Any:
         raise ContractError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
 
 
-@cache
 def load_catalogue(root: Path | None = None) -> Catalogue:
-    """All contracts under ``root`` (default: the project's or the wheel's ``contracts/``)."""
-    base = root or contracts_dir()
+    """All contracts under ``root`` (default: the project's or the wheel's ``contracts/``),
+    loaded once per folder. A folder written by ``backup-conformance extract --out DIR`` loads
+    the same way (``--contracts DIR``); a problem is one ``ContractError`` naming the file."""
+    return _load((root or contracts_dir()).resolve())
+
+
+_ENTRY_KEYS = ("api_id", "family", "service", "page", "openapi", "facts", "vendor_common")
+
+
+@cache
+def _load(base: Path) -> Catalogue:
+    if not base.is_dir():
+        raise ContractError(f"{base}: no such contracts folder")
     index = _read_json(base / "catalogue.json")
+    apis = index.get("apis") if isinstance(index, dict) else None
+    if not isinstance(apis, list):
+        raise ContractError(f"{base / 'catalogue.json'}: expected an object with an 'apis' list")
     contracts = {}
-    for entry in index["apis"]:
-        contracts[entry["api_id"]] = Contract(
+    for number, entry in enumerate(apis, 1):
+        missing = [k for k in _ENTRY_KEYS if not isinstance(entry, dict) or k not in entry]
+        if missing:
+            raise ContractError(f"{base / 'catalogue.json'}: entry {number} lacks "
+                                f"{', '.join(missing)}")
+        contract = Contract(
             api_id=entry["api_id"], family=entry["family"], service=entry["service"],
-            version=entry["version"], page=entry["page"],
+            version=entry.get("version"), page=entry["page"],
             openapi=_read_json(base / entry["openapi"]),
             facts=_read_json(base / entry["facts"]),
             vendor_common=_read_json(base / entry["vendor_common"]),
         )
+        try:
+            contract.operation  # noqa: B018 - one path and one method, or a clear error
+        except (KeyError, ValueError, TypeError):
+            raise ContractError(f"{base / entry['openapi']}: expected exactly one path with "
+                                "one operation") from None
+        contracts[entry["api_id"]] = contract
+    if not contracts:
+        raise ContractError(f"{base / 'catalogue.json'}: lists no API")
     return Catalogue(contracts, base)

@@ -15,6 +15,7 @@ from typing import Any
 
 from backup_conformance.mock import MockApp, MockServer
 from backup_conformance.mock.auth import AcceptAll, Credentials, Verifying
+from backup_conformance.mock.routing import SERVICE_PREFIX
 from backup_conformance.targets.options import profile_from_options
 from backup_conformance.targets.profile import Profile
 
@@ -57,8 +58,11 @@ class EmbeddedMock:
         return self.server.url
 
     def profile(self) -> Profile:
-        """Every service at the mock, signing with the run's ephemeral credentials."""
-        return profile_from_options(self.url, None, env=self._env)
+        """Every service at the mock, signing with the run's ephemeral credentials; services
+        sharing a route with another are called under their prefix (``SERVICE_PREFIX``)."""
+        prefixed = {name: f"{self.url}{SERVICE_PREFIX}{name}"
+                    for name in self.app.router.prefixed}
+        return profile_from_options(self.url, None, env=self._env, service_urls=prefixed)
 
     def provider(self) -> InProcessStates:
         return InProcessStates(self.app)

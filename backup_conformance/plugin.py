@@ -11,21 +11,22 @@ Fixtures (all documented in the README):
 
 from __future__ import annotations
 
-import argparse
-import difflib
 import json
 import signal
 import threading
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from backup_conformance import hypothesis_profiles
-from backup_conformance.contracts import STRICTNESS_LEVELS, Catalogue, load_catalogue
+from backup_conformance.contracts import Catalogue, ContractError, load_catalogue
+from backup_conformance.plugin_options import add_options, unknown_api
+
+if TYPE_CHECKING:
+    from backup_conformance.reporting.session import RecentExchanges
+    from backup_conformance.runtime import Run
 
 MARKERS = (
     "api(api_id): the API a conformance test judges",
@@ -33,65 +34,9 @@ MARKERS = (
 )
 
 
-def _api_id(value: str) -> str:
-    known = list(load_catalogue())
-    if value in known:
-        return value
-    close = difflib.get_close_matches(value, known, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    raise argparse.ArgumentTypeError(
-        f"unknown API id {value!r}; valid: {', '.join(known)}.{hint}")
-
-
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("backup-conformance", "backup-conformance target and strictness")
-    group.addoption("--target-url", dest="bc_target_url", metavar="URL", default=None,
-                    help="run every API against this base URL (default: the embedded mock)")
-    group.addoption("--state-url", dest="bc_state_url", metavar="URL", default=None,
-                    help="the target's provider-state endpoint (POST {state, params, action})")
-    group.addoption("--target", dest="bc_target", metavar="PROFILE.toml", default=None,
-                    type=Path, help="a target profile (see fixtures/targets/)")
-    group.addoption("--api", dest="bc_api", metavar="ID", action="append", default=[],
-                    type=_api_id, help="run only this API (repeatable)")
-    group.addoption("--strictness", dest="bc_strictness", default="vendor",
-                    choices=STRICTNESS_LEVELS,
-                    help="docs: the pages only; vendor: plus the vendor-common layer "
-                         "(default); strict: plus labelled expectations no document states")
-    group.addoption("--dry-run", dest="bc_dry_run", action="store_true", default=False,
-                    help="print every request (redacted) instead of sending it; no resources "
-                         "are obtained (tests report 'not run: dry run')")
-    group.addoption("--resources-report", dest="bc_resources_report", metavar="FILE",
-                    type=Path, default=None,
-                    help="write every resource obtained through provider states (and whether "
-                         "its teardown succeeded) to FILE as JSON")
-    group.addoption("--mock-option", dest="bc_mock_options", metavar="NAME=VALUE",
-                    action="append", default=[], type=_mock_option,
-                    help="an option of the embedded mock, e.g. variant=relaxed or "
-                         "mutation=NAME (the mutation self-test uses these)")
-    group.addoption("--matrix-dir", dest="bc_matrix_dir", metavar="DIR", type=Path,
-                    default=None,
-                    help="write the conformance matrix to DIR: matrix.json (schema: "
-                         "backup_conformance/reporting/schema/matrix.schema.json), matrix.md, "
-                         "matrix.html, matrix-junit.xml (and matrix-diff.md)")
-    group.addoption("--baseline", dest="bc_baseline", metavar="FILE", type=Path, default=None,
-                    help="expected failures (API x check x test id, each with a reason and an "
-                         "optional expiry date): they no longer fail the run; new and expired "
-                         "ones do; fixed ones are reported for pruning")
-    group.addoption("--update-baseline", dest="bc_update_baseline", action="store_true",
-                    default=False,
-                    help="write this run's failures to the --baseline FILE (reasons and expiry "
-                         "dates of entries still failing are kept)")
-    group.addoption("--previous-matrix", dest="bc_previous_matrix", metavar="FILE", type=Path,
-                    default=None,
-                    help="a matrix.json of an earlier run: report what regressed and what was "
-                         "fixed since (terminal, and matrix-diff.md in --matrix-dir)")
-
-
-def _mock_option(value: str) -> tuple[str, str]:
-    name, sep, setting = value.partition("=")
-    if not sep or not name:
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {value!r}")
-    return name, setting
+    add_options(group.addoption)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -101,6 +46,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.addinivalue_line("markers", marker)
     if config.getoption("bc_target") and config.getoption("bc_target_url"):
         raise pytest.UsageError("give --target PROFILE or --target-url URL, not both")
+    _check_catalogue_options(config)
     config.pluginmanager.register(_Reports(config), _Reports.NAME)
 
 
@@ -109,8 +55,26 @@ def catalogue_for(config: pytest.Config) -> Catalogue:
     return _catalogue(config)
 
 
+def _check_catalogue_options(config: pytest.Config) -> None:
+    """``--contracts DIR`` loads and every ``--api`` names one of its APIs: one line, else."""
+    if config.getoption("bc_contracts", None) is None and not config.getoption("bc_api"):
+        return  # nothing to check (and no contracts to read for unrelated pytest sessions)
+    try:
+        known = list(_full_catalogue(config))
+    except ContractError as exc:
+        raise pytest.UsageError(f"--contracts: {exc}") from None
+    for api_id in config.getoption("bc_api"):
+        if api_id not in known:
+            raise pytest.UsageError(f"--api: {unknown_api(api_id, known)}")
+
+
+def _full_catalogue(config: pytest.Config) -> Catalogue:
+    """The catalogue of ``--contracts DIR`` (default: the project's or the wheel's)."""
+    return load_catalogue(config.getoption("bc_contracts", None))
+
+
 def _catalogue(config: pytest.Config) -> Catalogue:
-    catalogue = load_catalogue()
+    catalogue = _full_catalogue(config)
     wanted = config.getoption("bc_api")
     if not wanted:
         return catalogue
@@ -134,7 +98,7 @@ def bc_strictness(pytestconfig: pytest.Config) -> str:
 
 
 @pytest.fixture(scope="session")
-def bc_run(pytestconfig: pytest.Config) -> Iterator[Any]:
+def bc_run(pytestconfig: pytest.Config) -> Iterator[Run]:
     """The run: starts the embedded mock when no target is given; tears everything down."""
     from backup_conformance.runtime import Run, RunOptions
     from backup_conformance.targets import TargetError
@@ -152,7 +116,7 @@ def bc_run(pytestconfig: pytest.Config) -> Iterator[Any]:
         run = Run(options, _catalogue(pytestconfig))
         if not options.dry_run:  # a dry run sends nothing, so it needs no reachable target
             run.probe()
-    except (TargetError, ValueError) as exc:
+    except (TargetError, ValueError, ContractError) as exc:
         pytest.exit(f"backup-conformance: {exc}", returncode=2)
     pytestconfig.stash[_RUN] = run
     with _terminated_as_interrupt():
@@ -194,7 +158,7 @@ def _bc_release_resources(request: pytest.FixtureRequest) -> Iterator[None]:
     if "bc_run" not in request.fixturenames:
         yield
         return
-    run = request.getfixturevalue("bc_run")
+    run: Run = request.getfixturevalue("bc_run")
     mark = run.mark()
     yield
     failures = run.release(mark)
@@ -202,7 +166,7 @@ def _bc_release_resources(request: pytest.FixtureRequest) -> Iterator[None]:
         request.config.stash.setdefault(_TEARDOWN, []).extend(failures)
 
 
-_RUN = pytest.StashKey[Any]()
+_RUN = pytest.StashKey["Run"]()
 _TEARDOWN = pytest.StashKey[list[str]]()
 
 
@@ -222,7 +186,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     run = config.stash.get(_RUN, None)
     reports = config.pluginmanager.get_plugin(_Reports.NAME)
     if run is None:
-        if reports is not None and reports.collector.records:  # xdist: the run is in workers
+        if reports is not None and reports.session.records:  # xdist: the run is in workers
             terminalreporter.section("backup-conformance")
             reports.summary(terminalreporter)
         return
@@ -235,60 +199,42 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             write(f"  {state}: {count}")
     for line in run.dry_run_output.getvalue().splitlines():
         write(line)
+    for note in getattr(run, "notes", []):
+        write(note, yellow=True)
     for failure in config.stash.get(_TEARDOWN, []):
         write(f"teardown failed: {failure}", red=True)
     if reports is not None:
         reports.summary(terminalreporter)
 
 
-# --- reports: the matrix, baselines, the previous-run diff, allure ------------------------
+# --- reports: hooks feeding reporting.session (the matrix, baselines, diff) and allure --------
 
 _META = pytest.StashKey[Any]()
 _EXCHANGES = pytest.StashKey[list[Any]]()
 
 
 class _Reports:
-    """Feeds the reporting package: each test's markers become its matrix position (and JUnit
-    properties, and allure labels); each report its outcome record; at the end the matrix,
-    the baseline verdict and the diff are written. Under pytest-xdist the records are built in
-    the controller from the reports the workers send (the failures travel as plain data)."""
+    """The pytest side of the reports: each test's markers become its matrix position (and
+    JUnit properties, and allure labels); each report is handed to ``SessionReports``, which
+    writes everything at the session's end. Under pytest-xdist the records are built in the
+    controller from the reports the workers send (the failures travel as plain data)."""
 
     NAME = "backup-conformance-reports"
 
     def __init__(self, config: pytest.Config) -> None:
-        from datetime import date
-
-        from backup_conformance.reporting import Collector
-        from backup_conformance.reporting.baseline import Baseline, BaselineError
-        from backup_conformance.reporting.matrix import load_json
+        from backup_conformance.reporting.session import ReportOptionError, SessionReports
 
         self.config = config
-        self.collector = Collector()
-        self.today = date.today()
         self.worker = hasattr(config, "workerinput")
         self.allure = bool(getattr(config.option, "allure_report_dir", None))
-        self.progress: Any = None
-        self.matrix: dict[str, Any] | None = None
-        self.lines: list[tuple[str, bool]] = []
-        self.written: list[Path] = []
-        baseline_path = config.getoption("bc_baseline", None)
-        update = config.getoption("bc_update_baseline", False)
-        if update and baseline_path is None:
-            raise pytest.UsageError("--update-baseline needs --baseline FILE (the file to write)")
+        self.recent: RecentExchanges | None = None  # observes the run once it exists
         try:
-            self.baseline = (Baseline.load(baseline_path, missing_ok=update)
-                             if baseline_path is not None else None)
-        except BaselineError as exc:
+            self.session = SessionReports(
+                baseline=config.getoption("bc_baseline", None),
+                update_baseline=config.getoption("bc_update_baseline", False),
+                previous_matrix=config.getoption("bc_previous_matrix", None))
+        except ReportOptionError as exc:
             raise pytest.UsageError(str(exc)) from None
-        previous = config.getoption("bc_previous_matrix", None)
-        self.previous: dict[str, Any] | None = None
-        if previous is not None:
-            try:
-                self.previous = load_json(previous)
-            except (OSError, ValueError) as exc:
-                raise pytest.UsageError(f"--previous-matrix {previous}: cannot use it "
-                                        f"({str(exc).splitlines()[0]})") from None
-        self.tap_list: Any = None
 
     # collection: markers -> matrix position, JUnit properties, allure labels
     @pytest.hookimpl(tryfirst=True)  # before allure's --allure-features selection reads labels
@@ -297,7 +243,8 @@ class _Reports:
         from backup_conformance.reporting.allure_labels import labels
         from backup_conformance.reporting.matrix import vendor_of
 
-        vendors = {api_id: vendor_of(c.family) for api_id, c in load_catalogue().items()}
+        vendors = {api_id: vendor_of(c.family) for api_id, c in
+                   _full_catalogue(self.config).items()}
         with_allure = hasattr(self.config.option, "allure_report_dir")
         for item in items:
             apis = [str(m.args[0]) for m in item.iter_markers("api") if m.args]
@@ -315,47 +262,27 @@ class _Reports:
                     item.add_marker(pytest.mark.allure_label(value, label_type=label_type))
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        from backup_conformance.reporting.summary import Progress
+        self.session.plan(meta for item in session.items
+                          if (meta := item.stash.get(_META, None)) is not None)
 
-        planned: Counter[str] = Counter()
-        for item in session.items:
-            meta = item.stash.get(_META, None)
-            if meta is not None:
-                planned.update(meta.apis)
-        self.progress = Progress(planned)
-
-    # each test: capture exchanges for allure, record failures, apply the baseline
+    # each test: keep its exchanges for allure, record failures, apply the baseline
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Any:
         if not self.allure or _META not in item.stash:
             return (yield)
         run = item.config.stash.get(_RUN, None)
-        if run is not None and self.tap_list is None:
-            self._tap(run)
-        if self.tap_list is not None:
-            self.tap_list.clear()
+        if run is not None and self.recent is None:
+            from backup_conformance.reporting.allure_labels import MAX_ATTACHED
+            from backup_conformance.reporting.session import RecentExchanges
+
+            self.recent = RecentExchanges(MAX_ATTACHED * 4)
+            run.on_exchange(self.recent)
+        if self.recent is not None:
+            self.recent.clear()
         try:
             return (yield)
         finally:
-            item.stash[_EXCHANGES] = list(self.tap_list or ())
-
-    def _tap(self, run: Any) -> None:
-        """Keep the last exchanges the test sent (the suites do not expose them), for
-        allure's request and response attachments."""
-        from collections import deque
-
-        from backup_conformance.reporting.allure_labels import MAX_ATTACHED
-
-        seen: deque[Any] = deque(maxlen=MAX_ATTACHED * 4)
-        send = run.send
-
-        def tapped(*args: Any, **kwargs: Any) -> Any:
-            exchange = send(*args, **kwargs)
-            seen.append(exchange)
-            return exchange
-
-        run.send = tapped
-        self.tap_list = seen
+            item.stash[_EXCHANGES] = self.recent.taken() if self.recent is not None else []
 
     @pytest.hookimpl(wrapper=True, trylast=True)  # innermost: allure and JUnit see the result
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
@@ -373,9 +300,7 @@ class _Reports:
                 item.user_properties.extend(
                     ("failed-check", name) for name in dict.fromkeys(f["check"]
                                                                      for f in failures))
-            if self.baseline is not None and call.when == "call":
-                entries = self.baseline.covering(failures, error, meta.apis, meta.check,
-                                                 meta.test, self.today)
+                entries = self.session.expected(failures, error, meta)
                 if entries:
                     report.outcome = "skipped"
                     report.wasxfail = "baseline: " + "; ".join(dict.fromkeys(
@@ -415,70 +340,30 @@ class _Reports:
             return
         longrepr = report.longrepr
         reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else ""
-        record = self.collector.phase(
+        finished = self.session.phase(
             report.nodeid, report.when, report.outcome, meta, duration=report.duration,
             reason=str(reason), failures=getattr(report, "bc_failures", []),
             error=getattr(report, "bc_error", ""), expected=getattr(report, "bc_expected", []))
-        if record is not None and self.progress is not None:
-            terminal = self.config.pluginmanager.get_plugin("terminalreporter")
-            for line in self.progress.finished(record):
-                if terminal is not None:
-                    terminal.write_line(f"[backup-conformance] finished {line}")
+        terminal = self.config.pluginmanager.get_plugin("terminalreporter")
+        for line in finished:
+            if terminal is not None:
+                terminal.write_line(f"[backup-conformance] finished {line}")
 
-    # the end: matrix, baseline, diff
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if self.worker or not self.collector.records:
+        if self.worker:
             return
-        from backup_conformance.reporting import build_matrix, diff
-        from backup_conformance.reporting.baseline import verdict_lines
         from backup_conformance.reporting.matrix import api_rows
-        from backup_conformance.reporting.write import write_all
 
-        records = self.collector.records
-        verdict = self.baseline.verdict(records, self.today) if self.baseline else None
         run = self.config.stash.get(_RUN, None)
-        target = run.description if run is not None else _target_text(self.config)
-        self.matrix = build_matrix(records, api_rows(_catalogue(self.config)), target=target,
-                                   strictness=str(self.config.getoption("bc_strictness")),
-                                   baseline=verdict)
-        if verdict is not None:
-            self.lines += verdict_lines(verdict)
-        if self.config.getoption("bc_update_baseline") and self.baseline is not None:
-            path = self.baseline.path
-            assert path is not None
-            updated = self.baseline.updated(records, self.today)
-            updated.write(path)
-            self.lines.append((f"baseline {path} written: {len(updated.entries)} entr"
-                               f"{'y' if len(updated.entries) == 1 else 'ies'}", False))
-        directory = self.config.getoption("bc_matrix_dir")
-        if self.previous is not None:
-            changes = diff.diff(self.previous, self.matrix)
-            self.lines += list(diff.lines(changes))
-            if directory is not None:
-                path = Path(directory) / "matrix-diff.md"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(diff.render_md(changes, self.previous, self.matrix),
-                                encoding="utf-8")
-                self.written.append(path)
-        if directory is not None:
-            self.written = write_all(self.matrix, Path(directory)) + self.written
+        self.session.finish(
+            target=run.description if run is not None else _target_text(self.config),
+            rows=api_rows(_catalogue(self.config)),
+            strictness=str(self.config.getoption("bc_strictness")),
+            matrix_dir=self.config.getoption("bc_matrix_dir"))
 
     def summary(self, terminalreporter: Any) -> None:
-        """The API x outcome table, then baseline and diff news, then the files written."""
-        from backup_conformance.reporting.summary import table
-
-        records = self.collector.records
-        if not records:
-            return
-        write = terminalreporter.write_line
-        write("")
-        per_api = self.matrix["per_api"] if self.matrix is not None else None
-        for line in table(records, list(_catalogue(self.config)), per_api):
-            write(line)
-        for line, bad in self.lines:
-            write(line, red=bad, yellow=not bad)
-        for path in self.written:
-            write(f"report: {path}")
+        for line, colour in self.session.summary(list(_catalogue(self.config))):
+            terminalreporter.write_line(line, **({colour: True} if colour else {}))
 
 
 def _target_text(config: pytest.Config) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,8 +16,9 @@ from typing import Any
 
 import requests
 
-from backup_conformance.checks import Case, CheckFailure, Observed, judge
-from backup_conformance.contracts import Catalogue, Contract
+from backup_conformance.cases.running import NotRunnable, observe
+from backup_conformance.checks import Case, Observed, judge
+from backup_conformance.contracts import Catalogue, Contract, ContractError, load_catalogue
 from backup_conformance.embedded import EmbeddedMock
 from backup_conformance.targets import (
     Exchange,
@@ -30,8 +31,10 @@ from backup_conformance.targets import (
     profile_from_options,
     provider_from_profile,
 )
-from backup_conformance.targets.data import resources, state_returns
+from backup_conformance.targets.data import register_catalogue, resources, state_returns
 from backup_conformance.targets.profile import Profile
+
+__all__ = ["MOCK_OPTIONS", "NotRunnable", "Run", "RunOptions", "observe", "state_service"]
 
 
 @dataclass
@@ -45,25 +48,30 @@ class RunOptions:
     dry_run: bool = False
 
 
-class NotRunnable(Exception):
-    """A test cannot run against this target (no credentials, no way to obtain a resource)."""
-
-
 class Run:
-    """Everything a suite needs to send requests and judge the answers."""
+    """Everything a suite needs to send requests and judge the answers: the ``CaseRun`` that
+    ``cases/`` is written against (mypy checks this where the suites hand a ``Run`` over)."""
 
     def __init__(self, options: RunOptions, catalogue: Catalogue) -> None:
         self.options = options
         self.strictness = options.strictness
         self.catalogue = catalogue
         self.embedded: EmbeddedMock | None = None
+        # Inferred states and services beyond the four, of the whole folder (``--api`` narrows
+        # what runs, not what a profile may name).
+        register_catalogue(load_catalogue(catalogue.root).values())
         if options.target_profile:
             profile = load_profile(options.target_profile)
         elif options.target_url:
             profile = profile_from_options(options.target_url, options.state_url, os.environ)
         else:
-            self.embedded = EmbeddedMock(_mock_app(options.mock_options)).start()
+            self.embedded = EmbeddedMock(_mock_app(options.mock_options,
+                                                   catalogue.root)).start()
             profile = self.embedded.profile()
+        #: One-line notes for the terminal summary (e.g. routes a one-URL target cannot tell apart).
+        self.notes: list[str] = []
+        if options.target_url and not options.target_profile:
+            self.notes += _shared_route_note(load_catalogue(catalogue.root))
         if options.dry_run:
             profile = replace(profile, dry_run=True)
         self.profile: Profile = profile
@@ -76,6 +84,7 @@ class Run:
         # is captured by pytest and would be lost for tests that end as "not run".
         self.dry_run_output = io.StringIO()
         self._example_failures: list[str] = []
+        self._observers: list[Callable[[Exchange], None]] = []
         self.client = TargetClient(profile, guard=SafetyGuard.from_profile(profile, owned=owned),
                                    out=self.dry_run_output)
 
@@ -113,7 +122,15 @@ class Run:
 
     def send(self, contract: Contract, params: Mapping[str, Any], **kwargs: Any) -> Exchange:
         self._require_service(contract.service)
-        return self.client.call(contract, params, **kwargs)
+        exchange = self.client.call(contract, params, **kwargs)
+        for observer in self._observers:
+            observer(exchange)
+        return exchange
+
+    def on_exchange(self, observer: Callable[[Exchange], None]) -> None:
+        """Call ``observer`` with every exchange this run sends from now on (the reports keep
+        the last ones for allure's attachments); the suites need not expose them."""
+        self._observers.append(observer)
 
     def _require_service(self, service: str) -> None:
         """A profile that leaves a service out makes that service's tests not run."""
@@ -157,6 +174,21 @@ class Run:
         return failures
 
 
+def _shared_route_note(catalogue: Catalogue) -> list[str]:
+    """With one base URL for every service, routes two services document are ambiguous."""
+    from backup_conformance.mock.routing import SERVICE_PREFIX, Router
+
+    try:
+        shared = sorted(Router(catalogue).prefixed)
+    except ContractError:
+        return []
+    if not shared:
+        return []
+    return [f"note: {', '.join(shared)} document routes another service documents too; one "
+            f"--target-url cannot tell them apart: give a --target profile with a base_url per "
+            f"service (the reference mock serves each under {SERVICE_PREFIX}<service>)"]
+
+
 def state_service(state: str) -> str:
     """The service a provider state's resources belong to (targets/resources.json)."""
     service: str = resources()["states"][state]["service"]
@@ -170,25 +202,13 @@ def _placeholder_values(state: str, params: Mapping[str, Any]) -> dict[str, Any]
             for key, kind in state_returns(state).items()}
 
 
-def observe(exchange: Exchange) -> Observed:
-    """The response of ``exchange`` as checks see it; a broken answer is a failure here."""
-    response = exchange.response
-    if response is None:
-        raise NotRunnable("dry run: the request was printed, not sent")
-    if exchange.failure:
-        raise CheckFailure(
-            "target-response", "The target's answer could not be read whole",
-            received=exchange.failure, documented="a complete HTTP response",
-            source="HTTP/1.1", layer="page", api_id=exchange.api_id, repro=exchange.curl(),
-        )
-    return Observed(response.status, dict(response.headers), response.body)
-
-
 MOCK_OPTIONS = ("variant", "mutation")
 
 
-def _mock_app(options: Mapping[str, str]) -> Any:
-    """The embedded mock for ``--mock-option`` values: ``variant=NAME`` and ``mutation=A,B``."""
+def _mock_app(options: Mapping[str, str], contracts: Path | None = None) -> Any:
+    """The embedded mock serving the whole catalogue at ``contracts`` (default: the
+    project's), for ``--mock-option`` values: ``variant=NAME`` and ``mutation=A,B``."""
+    from backup_conformance.contracts import load_catalogue
     from backup_conformance.mock import MockApp
 
     unknown = sorted(set(options) - set(MOCK_OPTIONS))
@@ -199,4 +219,4 @@ def _mock_app(options: Mapping[str, str]) -> Any:
         kwargs["variant"] = options["variant"]
     if "mutation" in options:
         kwargs["mutations"] = frozenset(m for m in options["mutation"].split(",") if m)
-    return MockApp(**kwargs)
+    return MockApp(load_catalogue(contracts), **kwargs)

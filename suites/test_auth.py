@@ -14,19 +14,18 @@ variables set) the tests are reported *not run* with the variables to set.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from backup_conformance.cases.auth import NotApplicable, credentials_gap, variant
+from backup_conformance.cases.running import NotRunnable, observe
 from backup_conformance.cases.valid import valid_params
 from backup_conformance.checks import Case, judge_sequence
 from backup_conformance.checks.sequence_checks import AuthAttempt
 from backup_conformance.contracts import Contract
-from backup_conformance.runtime import NotRunnable, observe
+from backup_conformance.runtime import Run
 
 
-def _attempt(run: Any, contract: Contract, name: str) -> None:
+def _attempt(run: Run, contract: Contract, name: str) -> None:
     """Send one call on a live resource with ``name`` auth and judge the answer."""
     chosen = variant(name)
     service = run.profile.service(contract.service)
@@ -49,28 +48,28 @@ def _attempt(run: Any, contract: Contract, name: str) -> None:
 
 
 @pytest.mark.check("auth-unsigned-rejected")
-def test_unsigned_request_is_rejected(bc_run: Any, bc_contract: Contract) -> None:
+def test_unsigned_request_is_rejected(bc_run: Run, bc_contract: Contract) -> None:
     """No credentials at all: Alibaba IncompleteSignature/MissingParameter 400, Huawei
     APIGW.0301 401."""
     _attempt(bc_run, bc_contract, "unsigned")
 
 
 @pytest.mark.check("auth-wrong-secret-rejected")
-def test_wrong_secret_is_rejected(bc_run: Any, bc_contract: Contract) -> None:
+def test_wrong_secret_is_rejected(bc_run: Run, bc_contract: Contract) -> None:
     """The right key id signed with another secret (or another token): Alibaba
     SignatureDoesNotMatch 400, Huawei APIGW.0301 401."""
     _attempt(bc_run, bc_contract, "wrong-secret")
 
 
 @pytest.mark.check("auth-stale-rejected")
-def test_stale_request_is_rejected(bc_run: Any, bc_contract: Contract) -> None:
+def test_stale_request_is_rejected(bc_run: Run, bc_contract: Contract) -> None:
     """Signed beyond the vendors' 15-minute window: Alibaba InvalidTimeStamp.Expired 400,
     Huawei APIGW.0301 401."""
     _attempt(bc_run, bc_contract, "stale")
 
 
 @pytest.mark.check("auth-valid-accepted")
-def test_valid_signature_is_accepted(bc_run: Any, bc_contract: Contract) -> None:
+def test_valid_signature_is_accepted(bc_run: Run, bc_contract: Contract) -> None:
     """The control: the same call, validly signed, is accepted (else the three rejections
     above prove nothing about signing)."""
     _attempt(bc_run, bc_contract, "valid")

@@ -16,11 +16,12 @@ import pytest
 
 from backup_conformance.cases.examples import Replay, replay_params, replays, samples
 from backup_conformance.cases.judging import judge_all
+from backup_conformance.cases.running import NotRunnable
 from backup_conformance.checks import Case, judge_sequence
 from backup_conformance.checks.example_checks import SampleReplay
 from backup_conformance.contracts import Contract
 from backup_conformance.plugin import catalogue_for
-from backup_conformance.runtime import NotRunnable
+from backup_conformance.runtime import Run
 
 pytestmark = pytest.mark.check("doc-example")
 
@@ -37,7 +38,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("replay", cases)
 
 
-def test_doc_example_is_honoured(bc_run: Any, replay: tuple[Contract, Replay]) -> None:
+def test_doc_example_is_honoured(bc_run: Run, replay: tuple[Contract, Replay]) -> None:
     contract, example = replay
     if example.not_run:
         raise NotRunnable(example.not_run)

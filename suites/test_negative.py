@@ -7,14 +7,13 @@ acts on the resource, answers 2xx and fails here.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from backup_conformance.cases.negative import Variant, variants
 from backup_conformance.cases.valid import valid_params
 from backup_conformance.contracts import Contract
 from backup_conformance.plugin import catalogue_for
+from backup_conformance.runtime import Run
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -29,7 +28,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("negative", cases)
 
 
-def test_invalid_request_is_rejected(bc_run: Any, negative: tuple[Contract, Variant]) -> None:
+def test_invalid_request_is_rejected(bc_run: Run, negative: tuple[Contract, Variant]) -> None:
     contract, variant = negative
     params, _ = valid_params(contract, bc_run.obtain, variant.state_params)
     exchange = bc_run.send(contract, variant.mutate(params))

@@ -6,18 +6,17 @@ page documents. Examples follow the active hypothesis profile (``ci``: 10, deter
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from backup_conformance.cases.judging import judge_all, run_examples
 from backup_conformance.cases.positive import PositiveCall, bind_call, calls
 from backup_conformance.contracts import Contract
+from backup_conformance.runtime import Run
 
 pytestmark = pytest.mark.check("positive")
 
 
-def test_valid_call_succeeds(bc_run: Any, bc_contract: Contract) -> None:
+def test_valid_call_succeeds(bc_run: Run, bc_contract: Contract) -> None:
     def one(call: PositiveCall) -> None:
         params, _ = bind_call(bc_contract, bc_run.obtain, call)
         judge_all(bc_run, bc_contract, "positive", bc_run.send(bc_contract, params))

@@ -97,3 +97,26 @@ def test_services_a_profile_leaves_out_are_not_run(tmp_path: Path) -> None:
     assert "not run: the target profile defines no 'hbr' service" in result.stdout
     report = json.loads((tmp_path / "resources.json").read_text())
     assert {r["state"] for r in report["resources"]} == {"dbs: a running backup plan"}
+
+
+def test_run_offers_and_forwards_the_plugins_options_from_their_one_declaration() -> None:
+    """Every forwarded plugin option is on ``run`` and reaches pytest as given; the others
+    (set by ``run`` itself from ``--report-dir``) are not offered."""
+    from backup_conformance.cli import build_parser
+    from backup_conformance.commands.run import pytest_args
+    from backup_conformance.plugin_options import OPTIONS
+
+    given = ["--target-url=http://127.0.0.1:1", "--state-url=http://127.0.0.1:2/_states",
+             "--api=hbr.CancelBackupJob", "--api=vbs.CancelBackupSharing",
+             "--strictness=strict", "--dry-run", "--baseline=b.json", "--update-baseline",
+             "--previous-matrix=m.json"]
+    assert {o.flag for o in OPTIONS if o.forwarded} == {a.split("=")[0] for a in given} | {
+        "--target"}
+    args = build_parser().parse_args(["run", *given])
+    argv = pytest_args(args, [])
+    assert all(flag in argv for flag in given), argv
+    assert [a for a in argv if a.startswith("--strictness")] == ["--strictness=strict"]
+    for option in OPTIONS:
+        if not option.forwarded:
+            with_flag = build_parser().parse_known_args(["run", f"{option.flag}=x"])
+            assert with_flag[1] == [f"{option.flag}=x"]  # left for pytest, not run's

@@ -74,3 +74,18 @@ def test_an_example_teardown_failure_surfaces_at_release(run: Run,
     assert len(failures) == 1 and "teardown refused" in failures[0]
     assert run.release(mark) == []  # reported once
     monkeypatch.undo()
+
+
+def test_observers_see_every_exchange_the_run_sends(run: Run) -> None:
+    """``Run.on_exchange``: how the reports see exchanges (allure attachments) without
+    replacing ``run.send``; an observer added later sees only what follows."""
+    from backup_conformance.cases.valid import valid_params
+
+    early: list[object] = []
+    late: list[object] = []
+    run.on_exchange(early.append)
+    params, _ = valid_params(CONTRACT, run.obtain)
+    first = run.send(CONTRACT, params)
+    run.on_exchange(late.append)
+    second = run.send(CONTRACT, params)
+    assert early == [first, second] and late == [second]

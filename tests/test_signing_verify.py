@@ -418,3 +418,25 @@ def test_geminidb_client_delete_backup(local_server):
     assert sent.header("X-Project-Id") == "proj-1"
     assert verify_huawei_aksk(sent, SECRETS, now=now).ok
     _assert_rejected(verify_huawei_aksk(sent, WRONG, now=now), *HW)
+
+
+@pytest.mark.parametrize("fmt, written", [
+    ("ACS3", "ACS3-HMAC-SHA256 Credential=AK1,SignedHeaders=host;x-acs-date,Signature=ABCDEF"),
+    ("SDK-HMAC-SHA256",
+     "SDK-HMAC-SHA256 Access=AK1, SignedHeaders=host;x-acs-date, Signature=ABCDEF"),
+])
+def test_one_authorization_parser_reads_and_writes_both_ak_sk_schemes(fmt: str,
+                                                                       written: str) -> None:
+    """ACS3 and Huawei AK/SK share the parser; only the key's field name and the separator
+    differ, and writing back gives the vendor SDK's exact spelling."""
+    from backup_conformance.signing.authorization import ACS3_HEADER, HUAWEI_HEADER
+
+    header = ACS3_HEADER if fmt == "ACS3" else HUAWEI_HEADER
+    other = HUAWEI_HEADER if header is ACS3_HEADER else ACS3_HEADER
+    auth = header.parse(written)
+    assert (auth.key_id, auth.signed_headers, auth.signature) == (
+        "AK1", ("host", "x-acs-date"), "abcdef")
+    assert header.write(auth.algorithm, auth.key_id, list(auth.signed_headers),
+                        "ABCDEF") == written
+    with pytest.raises(ValueError, match=f"garbled {other.scheme} Authorization"):
+        other.parse(written)

@@ -17,10 +17,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from backup_conformance.secrets import REQUIRED
 from backup_conformance.signing import DEFAULT_MAX_SKEW, AlibabaErrors, HuaweiErrors, Verdict
 from backup_conformance.targets import AuthOverride, ServiceTarget
 from backup_conformance.targets.auth import AuthSpec
-from backup_conformance.targets.credentials import REQUIRED
 
 _FILE = Path(__file__).with_name("auth.json")
 _FACTORIES: Mapping[str, Any] = {"AlibabaErrors": AlibabaErrors, "HuaweiErrors": HuaweiErrors}

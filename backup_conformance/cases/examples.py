@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from backup_conformance.cases.valid import Obtain, binding, valid_params
+from backup_conformance.cases.valid import Obtain, binding, resource_ids, valid_params
 from backup_conformance.contracts import Contract
 
 _HOLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _MASK = re.compile(r"\*+")
+_NUMBER_MASK = re.compile(r"[*xX]+")
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ def replay_params(contract: Contract, replay: Replay, obtain: Obtain
                   ) -> tuple[dict[str, Any], dict[str, Any]]:
     """``(params, state values)``: the page's values on a freshly obtained resource."""
     params, values = valid_params(contract, obtain)
-    resources = set(binding(contract).params)
+    # The page's ids name somebody's resources: only obtained ones are sent.
+    resources = set(binding(contract).params) | resource_ids(contract)
     params.update({k: v for k, v in replay.page_values.items() if k not in resources})
     return params, values
 
@@ -76,6 +78,8 @@ def _from_request(contract: Contract, example: Mapping[str, Any]) -> Replay:
     parts = urlsplit(target)
     problem = None
     values: dict[str, Any] = {}
+    if contract.family == "alibaba-rpc":
+        return _from_rpc_request(contract, example, source, title, parts.query)
     if str(example.get("method") or "").upper() != contract.method:
         problem = f"the sample uses {example.get('method')}, the page's API {contract.method}"
     else:
@@ -97,6 +101,23 @@ def _from_request(contract: Contract, example: Mapping[str, Any]) -> Replay:
         return Replay(contract.api_id, source, title, values)
     return Replay(contract.api_id, source, title, values, not_run=_anomaly_reason(
         contract, example, problem))
+
+
+def _from_rpc_request(contract: Contract, example: Mapping[str, Any], source: str, title: str,
+                      query: str) -> Replay:
+    """An RPC sample (``http(s)://[Endpoint]/?Action=...&Name=value&<Common request
+    parameters>``): the page's values of its documented parameters, masks filled; the
+    action, version and common parameters are the protocol's, sent as every call sends them.
+    A sample naming another action does not fit its page."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    action = dict(pairs).get("Action")
+    documented = {s.name for s in contract.parameters if s.layer == "page"}
+    values = {k: _unmask_for(contract, k, v) for k, v in pairs if k in documented}
+    if action and action != contract.action:
+        return Replay(contract.api_id, source, title, values, not_run=_anomaly_reason(
+            contract, example, f"the sample calls {action}, the page documents "
+                               f"{contract.action}"))
+    return Replay(contract.api_id, source, title, values)
 
 
 def _anomaly_reason(contract: Contract, example: Mapping[str, Any], problem: str) -> str:
@@ -127,10 +148,24 @@ def _from_parameter_examples(contract: Contract) -> Replay:
     """The call the page's parameter examples make (Alibaba pages show no sample request)."""
     rows = [p for p in contract.facts.get("parameters", [])
             if p.get("location") != "header" and p.get("example") is not None]
-    values = {p["name"]: unmask(p["example"]) for p in rows}
+    values = {p["name"]: _unmask_for(contract, p["name"], p["example"]) for p in rows}
     lines = [int(p["source"]["line"]) for p in contract.facts.get("parameters", [])]
     source = f"{contract.page}:{min(lines)}" if lines else contract.page + ":0"
     return Replay(contract.api_id, source, "the request parameters' examples", values)
+
+
+def _unmask_for(contract: Contract, name: str, value: Any) -> Any:
+    """``unmask`` with the parameter's type: a masked number (``1589753xxxxxx625``, the x's
+    hiding digits) gets digits, so the page's value stays a value of its documented type."""
+    try:
+        kind = contract.parameter(name).schema.get("type")
+    except KeyError:
+        kind = None
+    if kind in ("integer", "number") and isinstance(value, str):
+        digits = _NUMBER_MASK.sub(lambda m: "".join(random.choices(string.digits,
+                                                                   k=len(m[0]))), value)
+        return digits.lstrip("0") or "0" if digits.isdigit() else digits
+    return unmask(value)
 
 
 def unmask(value: Any) -> Any:

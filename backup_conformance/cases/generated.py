@@ -14,7 +14,8 @@ The kind is then read off the request as the server will decode it, not off the 
 "negative" case whose violation vanished on the wire (``5`` sent as a string parameter is the
 string ``"5"``) is not negative. Any definite violation -> ``negative``; otherwise a positive
 mode case -> ``positive``; a negative mode case naming only reserved or empty ids ->
-``business-error`` (it names no existing resource, so it must be refused); anything in doubt
+``business-error`` (it names no existing resource, so it must be refused; for the five
+hand-tuned APIs only: an inferred lifecycle is a convention, not a page's word); anything in doubt
 (undocumented parameters, encodings servers read differently) -> ``None``: judge only what
 holds for every kind.
 """
@@ -36,7 +37,8 @@ from schemathesis import GenerationMode, checks
 from schemathesis.core.result import Ok
 
 from backup_conformance.cases.positive import apply_rules, fresh_values, resource_parameters
-from backup_conformance.cases.valid import Obtain, binding, valid_params
+from backup_conformance.cases.running import NotRunnable
+from backup_conformance.cases.valid import Obtain, binding, hand_tuned, valid_params
 from backup_conformance.checks import CheckFailure, Observed
 from backup_conformance.contracts import Contract, ParameterSpec, schema_validator
 from backup_conformance.targets import (
@@ -49,6 +51,8 @@ from backup_conformance.targets import (
 )
 
 _INTEGER = re.compile(r"[+-]?\d+")
+#: Headers the HTTP client always sends when the request has a body: never missing on the wire.
+_WIRE_HEADERS = frozenset({"content-type"})
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,11 @@ def from_case(contract: Contract, case: Any, mode: str, obtain: Obtain) -> Gener
     if mode == "positive":
         return Generated(params, "positive", "valid call on live resources")
     named = [k for k in taken if k in params and _names_nothing(params[k])]
+    if named and not hand_tuned(contract):
+        # An inferred lifecycle is our convention, not a page's word: naming no existing
+        # resource is judged only by what holds for every kind.
+        return Generated(params, None, f"naming no existing resource ({', '.join(sorted(named))})"
+                                       " of an inferred lifecycle")
     if named:
         return Generated(params, "business-error",
                          f"valid call naming no existing resource ({', '.join(sorted(named))})")
@@ -116,8 +125,6 @@ def _on_live_resource(contract: Contract, params: dict[str, Any], obtain: Obtain
     """``params`` with each present, unbroken resource id taken from a freshly obtained
     resource (a missing or broken one stays as it is), or unchanged when none qualifies or
     the target cannot provide a resource."""
-    from backup_conformance.runtime import NotRunnable
-
     names = [n for n in binding(contract).params if n in params and n not in broken]
     if not names:
         return params
@@ -191,8 +198,9 @@ def _read(contract: Contract, params: Mapping[str, Any]
     doubts: list[str] = []
     for spec in contract.parameters:
         value = params.get(spec.name, OMIT if spec.location != "header" else None)
-        if spec.location == "header" and value is None:
-            continue  # the wire adds protocol headers left unset
+        if spec.location == "header" and (value is None or (
+                value is OMIT and spec.name.lower() in _WIRE_HEADERS)):
+            continue  # the wire adds protocol headers left unset (Content-Type of a body)
         if value is OMIT:
             if spec.required:
                 violations.append((spec.name, f"missing-required:{spec.name} ({spec.source})"))

@@ -7,9 +7,10 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any, TypeVar
 
-from hypothesis import Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from backup_conformance.cases.running import CaseRun, NotRunnable, observe
 from backup_conformance.checks import (
     CASE_KINDS,
     Case,
@@ -19,7 +20,6 @@ from backup_conformance.checks import (
     failures,
 )
 from backup_conformance.contracts import Contract
-from backup_conformance.runtime import NotRunnable, observe
 from backup_conformance.targets import Exchange, TargetError
 
 T = TypeVar("T")
@@ -36,7 +36,8 @@ def ends_run(exc: BaseException) -> bool:
 
 def run_examples(strategy: st.SearchStrategy[T], body: Callable[[T], None], *,
                  shrink: bool = True,
-                 scope: Callable[[], AbstractContextManager[Any]] | None = None) -> None:
+                 scope: Callable[[], AbstractContextManager[Any]] | None = None,
+                 suppress: tuple[HealthCheck, ...] = ()) -> None:
     """Run ``body`` on examples of ``strategy`` under the active hypothesis profile.
 
     Conformance failures are shrunk unless ``shrink`` is false, and one failure is reported
@@ -44,12 +45,15 @@ def run_examples(strategy: st.SearchStrategy[T], body: Callable[[T], None], *,
     ``ends_run`` holds ends the run at once and is re-raised as is, so a target without
     resources is "not run" once, and a hanging target costs one timeout, not one per example.
     ``scope`` wraps each example (``Run.each_example``: its resources are released as it ends).
+    ``suppress``: health checks that say nothing about the target (a generator that filters
+    much of what it draws, as schemathesis' negative mode does for string-only operations).
     """
     stopped: list[BaseException] = []
     active = settings.default or settings()
     phases = [p for p in active.phases if shrink or p is not Phase.shrink]
 
-    @settings(report_multiple_bugs=False, phases=phases)
+    @settings(report_multiple_bugs=False, phases=phases,
+              suppress_health_check=[*active.suppress_health_check, *suppress])
     @given(strategy)
     def examples(value: T) -> None:
         if stopped:
@@ -78,7 +82,7 @@ def kind_independent(contract: Contract, strictness: str, observed: Observed) ->
     return tuple(sorted(set.intersection(*per_kind)))
 
 
-def judge_all(run: Any, contract: Contract, kind: str | None, exchange: Exchange, *,
+def judge_all(run: CaseRun, contract: Contract, kind: str | None, exchange: Exchange, *,
               extra: Iterable[Extra] = ()) -> Observed:
     """``run.judge`` for ``kind`` (None: only the kind-independent checks), then each ``extra``
     check on the same answer; every failure is reported together."""

@@ -25,9 +25,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from backup_conformance.cases.valid import Obtain, binding, valid_params
+from backup_conformance.cases.valid import Obtain, binding, resource_ids, valid_params
 from backup_conformance.contracts import Contract, ParameterSpec
-from backup_conformance.targets.data import api_safety, resources
+from backup_conformance.targets.data import resources
 from backup_conformance.targets.wire import encode_value
 
 _RULES = Path(__file__).with_name("positive.json")
@@ -58,8 +58,7 @@ def rules(contract: Contract) -> Mapping[str, Any]:
 
 def resource_parameters(contract: Contract) -> frozenset[str]:
     """Parameters naming resources: they come from provider states, never from generation."""
-    return frozenset(api_safety(contract.api_id)["resource_ids"]) | frozenset(
-        binding(contract).params)
+    return resource_ids(contract) | frozenset(binding(contract).params)
 
 
 def free_parameters(contract: Contract) -> list[ParameterSpec]:
@@ -74,6 +73,11 @@ def value_strategy(spec: ParameterSpec) -> st.SearchStrategy[Any]:
     schema = spec.schema
     if "enum" in schema:
         return st.sampled_from(list(schema["enum"]))
+    for key in ("oneOf", "anyOf"):
+        if isinstance(schema.get(key), list) and schema[key]:
+            return st.one_of([value_strategy(ParameterSpec(spec.name, spec.location, True, o,
+                                                           spec.wire, spec.source))
+                              for o in schema[key]])
     kind = schema.get("type")
     if kind == "boolean":
         return st.booleans()
@@ -84,14 +88,30 @@ def value_strategy(spec: ParameterSpec) -> st.SearchStrategy[Any]:
         return st.floats(schema.get("minimum"), schema.get("maximum"), allow_nan=False,
                          allow_infinity=False)
     if kind == "string":
-        low = int(schema.get("minLength", 0))
+        # A path segment is never empty: ``/v3//backups`` names another URL, not this API.
+        low = max(int(schema.get("minLength", 0)), 1 if spec.location == "path" else 0)
         high = min(int(schema.get("maxLength", MAX_TEXT)), max(low, MAX_TEXT))
-        return st.text(UNRESERVED, min_size=low, max_size=high)
+        text = st.text(UNRESERVED, min_size=low, max_size=high)
+        if spec.location == "path":  # "." and ".." are dot-segments, removed from any URL
+            return text.filter(lambda value: value not in (".", ".."))
+        return text
     if kind == "array" and isinstance(schema.get("items"), Mapping):
         item = value_strategy(ParameterSpec(spec.name, spec.location, True, schema["items"],
                                             "plain", spec.source))
         return st.lists(item, min_size=int(schema.get("minItems", 0)),
                         max_size=min(int(schema.get("maxItems", 5)), 5))
+    if kind == "object" or "properties" in schema:
+        properties: Mapping[str, Any] = schema.get("properties", {})
+        required = set(schema.get("required", []))
+        parts = {name: value_strategy(ParameterSpec(f"{spec.name}.{name}", spec.location,
+                                                    name in required, sub, "plain",
+                                                    str(sub.get("x-source", spec.source))))
+                 for name, sub in properties.items()}
+        return st.fixed_dictionaries({k: v for k, v in parts.items() if k in required},
+                                     optional={k: v for k, v in parts.items()
+                                               if k not in required})
+    if kind is None:
+        return st.text(UNRESERVED, max_size=MAX_TEXT)  # untyped: any value; a plain string
     raise ValueError(f"{spec.name} ({spec.source}): no valid-value strategy for schema "
                      f"{dict(schema)!r}")
 
@@ -105,7 +125,7 @@ def calls(contract: Contract) -> st.SearchStrategy[PositiveCall]:
         (fields if spec.required else optional)[spec.name] = value_strategy(spec)
     free = st.fixed_dictionaries(fields, optional=optional)
     state = binding(contract).state
-    if "count" in resources()["states"][state].get("params", {}):
+    if state and "count" in resources()["states"][state].get("params", {}):
         extra: st.SearchStrategy[Mapping[str, Any]] = st.fixed_dictionaries(
             {"count": st.integers(1, MAX_COUNT)})
     else:

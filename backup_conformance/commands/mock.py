@@ -24,6 +24,7 @@ from backup_conformance.mock.faults import (
     load_file,
     parse_spec,
 )
+from backup_conformance.mock.routing import SERVICE_PREFIX
 from backup_conformance.mock.server import LOOPBACK
 
 EXIT_OK, EXIT_NONCONFORMANT, EXIT_USAGE = 0, 1, 2
@@ -120,6 +121,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"backup-conformance mock: serving {len(app.catalogue)} APIs on {server.url} "
           f"(provider states: {server.url}/_states); auth: {app.authenticator.description}"
           f"{'; strict' if app.strict else ''}. Ctrl-C to stop.", flush=True)
+    if app.router.prefixed:
+        print(f"  services sharing a route with another: call them under "
+              f"{server.url}{SERVICE_PREFIX}<service>: {', '.join(sorted(app.router.prefixed))}",
+              flush=True)
     while not stop.wait(0.2):
         pass
     server.stop()

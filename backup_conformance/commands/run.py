@@ -2,8 +2,9 @@
 ``junit.xml`` (pytest's), ``resources.json``, the matrix (``matrix.json`` / ``.md`` / ``.html``,
 ``matrix-junit.xml``, ``matrix-diff.md`` with ``--previous-matrix``) and ``allure-results/``.
 
-A thin layer over ``pytest suites`` with the same options (docs/design.md section 5): anything after
-the known options goes to pytest unchanged, and pytest's exit code is the command's.
+A thin layer over ``pytest suites`` with the same options, taken from their one declaration in
+``plugin_options.py`` (docs/design.md section 5): anything after the known options goes to
+pytest unchanged, and pytest's exit code is the command's.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from backup_conformance.contracts import STRICTNESS_LEVELS
 from backup_conformance.paths import project_root, suites_dir
+from backup_conformance.plugin_options import add_forwarded, forwarded_argv
 
 
 def register(commands: Any) -> None:
@@ -27,28 +28,11 @@ def register(commands: Any) -> None:
             "the options below are passed to pytest (e.g. -k, -x, -n 2)."
         ),
     )
-    target = parser.add_mutually_exclusive_group()
-    target.add_argument("--target-url", metavar="URL", help="one base URL for every API")
-    target.add_argument("--target", metavar="PROFILE.toml", type=Path, help="a target profile")
-    parser.add_argument("--state-url", metavar="URL", help="the target's provider-state endpoint")
-    parser.add_argument("--api", metavar="ID", action="append", default=[],
-                        help="run only this API (repeatable)")
-    parser.add_argument("--strictness", choices=STRICTNESS_LEVELS, default="vendor",
-                        help="docs, vendor (default) or strict")
+    add_forwarded(parser)
     parser.add_argument("--report-dir", type=Path, default=None, metavar="DIR",
                         help="where reports go (default: reports/ in the checkout, else ./reports)")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="print the requests (redacted) instead of sending them")
     parser.add_argument("--hypothesis-profile", choices=("ci", "dev", "nightly"), default=None,
                         help="how many generated cases (default: ci, fast and deterministic)")
-    parser.add_argument("--baseline", metavar="FILE", type=Path, default=None,
-                        help="expected failures (API x check x test id, with reasons and "
-                             "optional expiry dates): they no longer fail the run")
-    parser.add_argument("--update-baseline", action="store_true",
-                        help="write this run's failures to the --baseline FILE")
-    parser.add_argument("--previous-matrix", metavar="FILE", type=Path, default=None,
-                        help="an earlier run's matrix.json: report what regressed and what was "
-                             "fixed since (also matrix-diff.md)")
     parser.add_argument("--no-allure", action="store_true",
                         help="do not write allure results (reports/allure-results)")
     parser.set_defaults(handler=run)
@@ -69,25 +53,11 @@ def pytest_args(args: argparse.Namespace, extra: list[str]) -> list[str]:
     # not be cached (PYTHONDONTWRITEBYTECODE; bench/ rows d.startup*).
     argv = [str(suites_dir()), "-p", "no:cacheprovider", f"--rootdir={suites_dir()}",
             "--assert=plain",
-            f"--junitxml={reports / 'junit.xml'}", f"--strictness={args.strictness}",
+            f"--junitxml={reports / 'junit.xml'}",
             f"--resources-report={reports / 'resources.json'}", f"--matrix-dir={reports}"]
     if not args.no_allure:
         argv += [f"--alluredir={reports / 'allure-results'}", "--clean-alluredir"]
-    if args.baseline:
-        argv.append(f"--baseline={args.baseline}")
-    if args.update_baseline:
-        argv.append("--update-baseline")
-    if args.previous_matrix:
-        argv.append(f"--previous-matrix={args.previous_matrix}")
-    if args.dry_run:
-        argv.append("--dry-run")
-    if args.target_url:
-        argv.append(f"--target-url={args.target_url}")
-    if args.target:
-        argv.append(f"--target={args.target}")
-    if args.state_url:
-        argv.append(f"--state-url={args.state_url}")
-    argv += [f"--api={api}" for api in args.api]
+    argv += forwarded_argv(args)
     if args.hypothesis_profile:
         argv.append(f"--hypothesis-profile={args.hypothesis_profile}")
     return argv + extra

@@ -1,4 +1,8 @@
-"""``MockApp``: the WSGI application serving the five APIs and ``/_states``.
+"""``MockApp``: the WSGI application serving every API of its catalogue and ``/_states``.
+
+The five original APIs have hand-tuned behaviours (``operations.HANDLERS``); any other
+operation is served from its contract alone (``generic_operation.py``), with the provider
+states of its inferred lifecycle (``generic_state.py``).
 
 One request goes: read (never trusting bytes) -> route -> injected faults -> auth -> contract
 validation -> behaviour -> vendor envelope -> record. Any failure inside the mock itself is
@@ -28,8 +32,10 @@ from backup_conformance.mock.envelopes import (
     success_response,
 )
 from backup_conformance.mock.faults import FaultInjector
+from backup_conformance.mock.generic_operation import GenericOperation
+from backup_conformance.mock.generic_state import GenericWorld, inferred_states
 from backup_conformance.mock.mutations import behaviour_for
-from backup_conformance.mock.operations import HANDLERS
+from backup_conformance.mock.operations import HANDLERS, Handler
 from backup_conformance.mock.params import Inbound, read_request
 from backup_conformance.mock.provider_states import ProviderStates, StateError
 from backup_conformance.mock.recorder import Recorder
@@ -80,10 +86,15 @@ class MockApp:
         self.faults = faults or FaultInjector()
         self.recorder = recorder or Recorder()
         self.world = World()
-        self.states = ProviderStates(self.world)
+        # Operations nobody hand-tuned: served from their contracts and inferred lifecycles.
+        self.generic_world = GenericWorld()
+        self.states = ProviderStates(self.world, inferred_states(
+            self.catalogue, self.generic_world, known=HANDLERS))
         self.router = Router(self.catalogue)
         self._validators = {c.api_id: RequestValidator(c) for c in self.catalogue.values()}
         self._errors = {c.api_id: ErrorCodes.of(c) for c in self.catalogue.values()}
+        self._handlers: dict[str, Handler] = {c.api_id: HANDLERS.get(c.api_id) or GenericOperation(
+            c, self.generic_world) for c in self.catalogue.values()}
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
@@ -163,7 +174,7 @@ class MockApp:
             self._record(inbound, contract, response.status_code, checked.violations)
             return response
         switches = self.behaviour.switches(contract.api_id)  # behaviour hook
-        outcome = HANDLERS[contract.api_id](self.world, checked.values, route.path_params,
+        outcome = self._handlers[contract.api_id](self.world, checked.values, route.path_params,
                                             contract.success_status, switches)
         if outcome.error:
             error = errors.get(outcome.error, parameter=outcome.parameter)

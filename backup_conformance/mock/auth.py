@@ -18,12 +18,20 @@ from pathlib import Path
 from typing import Protocol
 
 from backup_conformance import signing
+from backup_conformance.secrets import (
+    ALIBABA_AK,
+    ALIBABA_SECRET,
+    HUAWEI_AK,
+    HUAWEI_PROJECT,
+    HUAWEI_SK,
+    HUAWEI_TOKEN,
+)
 from backup_conformance.signing import SignableRequest, Verdict
 
-ALIBABA_ENV = ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET")
-HUAWEI_ENV = ("HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK")
-HUAWEI_PROJECT_ENV = "HUAWEICLOUD_SDK_PROJECT_ID"
-TOKEN_ENV = "OS_AUTH_TOKEN"
+ALIBABA_ENV = (ALIBABA_AK, ALIBABA_SECRET)
+HUAWEI_ENV = (HUAWEI_AK, HUAWEI_SK)
+HUAWEI_PROJECT_ENV = HUAWEI_PROJECT
+TOKEN_ENV = HUAWEI_TOKEN
 _FAR_FUTURE = timedelta(days=3650)
 
 

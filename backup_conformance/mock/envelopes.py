@@ -87,6 +87,8 @@ def success_response(
     headers = request_id_headers(family, request_id)
     if body is None:
         return empty_response(status, headers)
+    if not isinstance(body, Mapping):  # a page documenting a top-level JSON array
+        return json_response(status, body, headers)
     payload = dict(body)
     if family == ALIBABA:
         payload["RequestId"] = request_id

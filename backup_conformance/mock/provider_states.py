@@ -105,14 +105,16 @@ STATES: dict[str, _State] = {
 
 
 class ProviderStates:
-    """The provider-state registry bound to one world."""
+    """The provider-state registry bound to one world; ``extra`` adds states (the inferred
+    ones of operations served from their contracts alone, ``generic_state.py``)."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, extra: Mapping[str, Any] | None = None) -> None:
         self.world = world
+        self._states: dict[str, Any] = {**STATES, **(extra or {})}
 
     @property
     def names(self) -> list[str]:
-        return list(STATES)
+        return list(self._states)
 
     def setup(self, name: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         return self._state(name).setup(self.world, _params(params))
@@ -136,7 +138,7 @@ class ProviderStates:
         raise StateError(f"action must be 'setup' or 'teardown', not {action!r}")
 
     def _state(self, name: str) -> _State:
-        state = STATES.get(name)
+        state: _State | None = self._states.get(name)
         if state is None:
             close = difflib.get_close_matches(name, self.names, n=1, cutoff=0.4)
             hint = f" Did you mean {close[0]!r}?" if close else ""

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from backup_conformance.signing import redact_headers, redact_url
+from backup_conformance.secrets import redact_headers, redact_url
 
 UNROUTED = "(unrouted)"
 

@@ -22,7 +22,9 @@ from jsonschema.exceptions import ValidationError, best_match
 from backup_conformance.contracts import Contract, ParameterSpec, schema_validator
 from backup_conformance.mock.params import Inbound
 
-_INTEGER = re.compile(r"^[+-]?\d{1,18}$")
+# Any integer the schema allows (int() reads up to 4300 digits; longer text is refused as
+# not-an-integer rather than parsed at quadratic cost).
+_INTEGER = re.compile(r"^[+-]?\d{1,4000}$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 MISSING = "missing-parameter"
 INVALID = "invalid-parameter"

@@ -15,7 +15,7 @@ from typing import Any
 
 from backup_conformance.reporting.collect import TestMeta
 from backup_conformance.reporting.matrix import column_info, quote_source
-from backup_conformance.reporting.redact import scrub_secrets
+from backup_conformance.secrets import scrub_secrets
 
 #: Our severities on allure's scale (blocker, critical, normal, minor, trivial).
 SEVERITY = {"critical": "blocker", "high": "critical", "medium": "normal", "low": "minor"}

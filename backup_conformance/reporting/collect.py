@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from backup_conformance.checks.failures import CheckFailure, CheckFailures
-from backup_conformance.reporting.redact import scrub_secrets
+from backup_conformance.secrets import scrub_secrets
 
 #: Outcomes of one test as the reports name them.
 OUTCOMES = ("passed", "failed", "not-run", "expected-failure")

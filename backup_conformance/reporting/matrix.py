@@ -22,7 +22,7 @@ from typing import Any
 from backup_conformance.checks.registry import registered
 from backup_conformance.paths import contracts_dir
 from backup_conformance.reporting.collect import CaseRecord
-from backup_conformance.reporting.redact import scrub_data
+from backup_conformance.secrets import scrub_data
 
 FORMAT = "backup-conformance/matrix"
 VERSION = 1

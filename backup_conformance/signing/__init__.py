@@ -5,6 +5,8 @@ Used by the suite's HTTP client (``requests`` auth classes) and by the reference
 SDKs speak. Every signer is pure: clock and nonce are arguments.
 """
 
+from backup_conformance.secrets import MASK, redact_headers, redact_url
+
 from .acs3 import (
     ACS3_ALGORITHM,
     Acs3Auth,
@@ -16,6 +18,8 @@ from .acs3 import (
     sign_acs3,
     verify_acs3,
 )
+from .auth_base import SigningAuth
+from .authorization import AuthorizationFormat, SignedAuthorization
 from .errors import AlibabaErrors, HuaweiErrors
 from .huawei_aksk import (
     HUAWEI_ALGORITHM,
@@ -36,7 +40,6 @@ from .huawei_token import (
     huawei_token_headers,
     verify_huawei_token,
 )
-from .redact import MASK, redact_headers, redact_url
 from .request import SignableRequest, detect_scheme
 from .rpc_v1 import (
     RpcV1Auth,
@@ -46,7 +49,7 @@ from .rpc_v1 import (
     sign_rpc_v1,
     verify_rpc_v1,
 )
-from .verdict import DEFAULT_MAX_SKEW, OK, NonceCache, Verdict
+from .verdict import DEFAULT_MAX_SKEW, OK, NonceCache, SecretFor, Verdict
 
 __all__ = [
     # common types
@@ -58,6 +61,11 @@ __all__ = [
     "detect_scheme",
     "AlibabaErrors",
     "HuaweiErrors",
+    "SecretFor",
+    # shared by the AK/SK schemes: the Authorization header and the requests auth base
+    "AuthorizationFormat",
+    "SignedAuthorization",
+    "SigningAuth",
     # Alibaba ACS3-HMAC-SHA256
     "ACS3_ALGORITHM",
     "Acs3Auth",

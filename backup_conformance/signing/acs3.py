@@ -13,17 +13,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import requests
 
-from .alibaba_auth import AlibabaSigningAuth
+from .alibaba_auth import AlibabaSigningAuth, accept_once
+from .authorization import ACS3_HEADER, SignedAuthorization, accept_shape, with_signed_names
 from .errors import AlibabaErrors
 from .request import SignableRequest, utc
-from .verdict import DEFAULT_MAX_SKEW, NonceCache, Verdict
+from .verdict import DEFAULT_MAX_SKEW, NonceCache, SecretFor, Verdict
 
 __all__ = [
     "ACS3_ALGORITHM",
@@ -41,10 +41,6 @@ ACS3_ALGORITHM = "ACS3-HMAC-SHA256"
 ALIBABA_DATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _REQUIRED_SIGNED = ("host", "x-acs-content-sha256", "x-acs-date", "x-acs-signature-nonce")
 _SIGN_IF_PRESENT = ("x-acs-action", "x-acs-version", "x-acs-security-token", "x-acs-accesskey-id")
-_AUTH_RE = re.compile(
-    r"^(?P<alg>\S+)\s+Credential=(?P<cred>[^,\s]+),\s*SignedHeaders=(?P<signed>[^,\s]+),"
-    r"\s*Signature=(?P<sig>[0-9A-Fa-f]+)\s*$"
-)
 _ALIBABA_TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$")
 
 
@@ -67,16 +63,9 @@ def _canonical_headers(headers: Mapping[str, str], names: Iterable[str]) -> str:
     return "".join(f"{key}:{','.join(sorted(grouped.get(key, [])))}\n" for key in sorted(wanted))
 
 
-def acs3_canonical_request(
-    method: str,
-    path: str,
-    query: Iterable[tuple[str, str]],
-    headers: Mapping[str, str],
-    signed_headers: Iterable[str],
-    payload_sha256: str,
-    *,
-    encode_names: bool = False,
-) -> str:
+def acs3_canonical_request(method: str, path: str, query: Iterable[tuple[str, str]],
+                           headers: Mapping[str, str], signed_headers: Iterable[str],
+                           payload_sha256: str, *, encode_names: bool = False) -> str:
     """The canonical request string of the V3 signature (see the module doc)."""
     names = sorted({name.lower() for name in signed_headers})
     return "\n".join(
@@ -108,16 +97,9 @@ def _default_signed(headers: Mapping[str, str]) -> list[str]:
     return sorted(n for n in names if n in ("host", "content-type") or n.startswith("x-acs-"))
 
 
-def sign_acs3(
-    request: SignableRequest,
-    access_key_id: str,
-    secret: str,
-    *,
-    now: datetime,
-    nonce: str,
-    security_token: str | None = None,
-    signed_headers: Iterable[str] | None = None,
-) -> dict[str, str]:
+def sign_acs3(request: SignableRequest, access_key_id: str, secret: str, *, now: datetime,
+              nonce: str, security_token: str | None = None,
+              signed_headers: Iterable[str] | None = None) -> dict[str, str]:
     """Return the headers to add (host, x-acs-date/-signature-nonce/-content-sha256,
     token headers, Authorization). ``now`` and ``nonce`` are injected for reproducibility."""
     added = {
@@ -130,38 +112,21 @@ def sign_acs3(
     if security_token:
         added["x-acs-accesskey-id"] = access_key_id
         added["x-acs-security-token"] = security_token
-    full = request.with_headers(added)
-    names = list(signed_headers) if signed_headers is not None else _default_signed(full.headers)
-    names = sorted({n.lower() for n in names} | {n for n in added if n != "Authorization"})
+    full, names = with_signed_names(request, added, signed_headers, _default_signed)
     canonical = acs3_canonical_request(
         full.method, full.path, full.query_pairs(), full.headers, names,
         added["x-acs-content-sha256"],
     )
-    signature = acs3_signature(canonical, secret)
-    added["Authorization"] = (
-        f"{ACS3_ALGORITHM} Credential={access_key_id},SignedHeaders={';'.join(names)},"
-        f"Signature={signature}"
-    )
+    added["Authorization"] = ACS3_HEADER.write(ACS3_ALGORITHM, access_key_id, names,
+                                               acs3_signature(canonical, secret))
     return added
 
 
-@dataclass(frozen=True)
-class Acs3Authorization:
-    algorithm: str
-    access_key_id: str
-    signed_headers: tuple[str, ...]
-    signature: str
+Acs3Authorization = SignedAuthorization  # the parsed header (``access_key_id``)
 
 
-def parse_acs3_authorization(value: str) -> Acs3Authorization:
-    """Parse ``ACS3-... Credential=AK,SignedHeaders=a;b,Signature=hex``; ValueError if garbled."""
-    match = _AUTH_RE.match(value.strip())
-    if not match:
-        raise ValueError("garbled ACS3 Authorization header")
-    signed = tuple(match["signed"].lower().split(";"))
-    if any(not name for name in signed):
-        raise ValueError("empty name in SignedHeaders")
-    return Acs3Authorization(match["alg"], match["cred"], signed, match["sig"].lower())
+#: ``ACS3-HMAC-SHA256 Credential=AK,SignedHeaders=a;b,Signature=hex``; ValueError if garbled.
+parse_acs3_authorization = ACS3_HEADER.parse
 
 
 def _parse_time(value: str) -> datetime:
@@ -170,58 +135,46 @@ def _parse_time(value: str) -> datetime:
     return datetime.strptime(value[:19] + "Z", ALIBABA_DATE_FORMAT).replace(tzinfo=UTC)
 
 
-def _shape(request: SignableRequest) -> tuple[Verdict | None, Acs3Authorization | None]:
+def _shape(request: SignableRequest) -> Verdict | SignedAuthorization:
+    """The parsed header of a complete ACS3 request, or the gateway's refusal."""
     header = request.header("authorization")
     if not header or not header.strip():
-        return AlibabaErrors.incomplete_signature("The Authorization header is missing."), None
+        return AlibabaErrors.incomplete_signature("The Authorization header is missing.")
     if not header.strip().upper().startswith("ACS3-"):
-        return AlibabaErrors.incomplete_signature(), None
+        return AlibabaErrors.incomplete_signature()
     try:
         auth = parse_acs3_authorization(header)
     except ValueError:
-        return AlibabaErrors.incomplete_signature(), None
+        return AlibabaErrors.incomplete_signature()
     if auth.algorithm != ACS3_ALGORITHM:
-        return AlibabaErrors.invalid_signature_method(auth.algorithm), None
+        return AlibabaErrors.invalid_signature_method(auth.algorithm)
     for name in _REQUIRED_SIGNED:
         if request.header(name) is None:
-            return AlibabaErrors.missing_parameter(name), None
+            return AlibabaErrors.missing_parameter(name)
     for name in _REQUIRED_SIGNED + _SIGN_IF_PRESENT:
         if request.header(name) is not None and name not in auth.signed_headers:
-            return AlibabaErrors.incomplete_signature(f"{name} must be signed."), None
+            return AlibabaErrors.incomplete_signature(f"{name} must be signed.")
     if any(request.header(name) is None for name in auth.signed_headers):
-        return AlibabaErrors.incomplete_signature("A signed header is absent."), None
+        return AlibabaErrors.incomplete_signature("A signed header is absent.")
     try:
         _parse_time(request.header("x-acs-date") or "")
     except ValueError:
-        return AlibabaErrors.bad_timestamp_format(), None
-    return None, auth
+        return AlibabaErrors.bad_timestamp_format()
+    return auth
 
 
-def check_well_formed_acs3(request: SignableRequest) -> Verdict:
-    """Shape-only check for a mock with no credentials: header present, parseable, complete."""
-    failure, auth = _shape(request)
-    if failure is not None or auth is None:
-        return failure if failure is not None else AlibabaErrors.incomplete_signature()
-    return Verdict.accept(auth.access_key_id)
-
-
-def verify_acs3(
-    request: SignableRequest,
-    secret_for: Callable[[str], str | None],
-    *,
-    now: datetime,
-    max_skew: timedelta = DEFAULT_MAX_SKEW,
-    nonces: NonceCache | None = None,
-) -> Verdict:
+def verify_acs3(request: SignableRequest, secret_for: SecretFor, *, now: datetime,
+                max_skew: timedelta = DEFAULT_MAX_SKEW, nonces: NonceCache | None = None
+                ) -> Verdict:
     """Verify as the POP gateway does: shape, clock, key, payload hash, signature, nonce.
 
     Both query-name encodings are accepted (the SDK's raw names and the documented RFC 3986
     names); they differ only for names outside ``[A-Za-z0-9-_.~]``.
     """
-    failure, auth = _shape(request)
-    if failure is not None or auth is None:
-        return failure if failure is not None else AlibabaErrors.incomplete_signature()
-    ak = auth.access_key_id
+    auth = _shape(request)
+    if isinstance(auth, Verdict):
+        return auth
+    ak = auth.key_id
     signed_at = _parse_time(request.header("x-acs-date") or "")
     if abs(utc(now) - signed_at) > max_skew:
         return AlibabaErrors.expired_timestamp(ak)
@@ -243,20 +196,17 @@ def verify_acs3(
             break
     if not matched:
         return AlibabaErrors.signature_mismatch(ak)
-    nonce = request.header("x-acs-signature-nonce") or ""
-    if nonces is not None and not nonces.check_and_add(f"{ak}\n{nonce}", now):
-        return AlibabaErrors.nonce_used(ak)
-    return Verdict.accept(ak)
+    return accept_once(ak, request.header("x-acs-signature-nonce") or "", now, nonces)
+
+
+def check_well_formed_acs3(request: SignableRequest) -> Verdict:
+    """Shape-only check for a mock with no credentials: header present, parseable, complete."""
+    return accept_shape(_shape(request))
 
 
 class Acs3Auth(AlibabaSigningAuth):
     """``requests`` auth that signs the final prepared request with ACS3-HMAC-SHA256."""
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
-        request = SignableRequest.from_prepared(r)
-        added = sign_acs3(
-            request, self._ak, self._secret, now=self._clock(), nonce=self._nonce(),
-            security_token=self._token,
-        )
-        r.headers.update(added)
+        r.headers.update(self._signed(SignableRequest.from_prepared(r), sign_acs3))
         return r

@@ -15,15 +15,16 @@ import hashlib
 import hmac
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import requests
 
+from .auth_base import SigningAuth
+from .authorization import HUAWEI_HEADER, SignedAuthorization, accept_shape, with_signed_names
 from .errors import HuaweiErrors
 from .request import SignableRequest, utc
-from .verdict import DEFAULT_MAX_SKEW, NonceCache, Verdict
+from .verdict import DEFAULT_MAX_SKEW, NonceCache, SecretFor, Verdict
 
 __all__ = [
     "HUAWEI_ALGORITHM",
@@ -43,10 +44,6 @@ HUAWEI_ALGORITHM = "SDK-HMAC-SHA256"
 HUAWEI_DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 _CONTENT_HASH = "X-Sdk-Content-Sha256"
 _EMPTY_HASH = hashlib.sha256(b"").hexdigest()
-_AUTH_RE = re.compile(
-    r"^(?P<alg>\S+)\s+Access=(?P<ak>[^,\s]+),\s*SignedHeaders=(?P<signed>[^,\s]+),"
-    r"\s*Signature=(?P<sig>[0-9A-Fa-f]+)\s*$"
-)
 _DATE_RE = re.compile(r"^\d{8}T\d{6}Z$")
 _REQUIRED_SIGNED = ("host", "x-sdk-date")
 
@@ -65,14 +62,10 @@ def huawei_canonical_query(pairs: Iterable[tuple[str, str]]) -> str:
     return "&".join(f"{_enc(name)}={_enc(value)}" for name, value in sorted(pairs))
 
 
-def huawei_canonical_request(
-    method: str,
-    raw_path: str,
-    query: Iterable[tuple[str, str]],
-    headers: Mapping[str, str],
-    signed_headers: Iterable[str],
-    payload_hash: str,
-) -> str:
+def huawei_canonical_request(method: str, raw_path: str, query: Iterable[tuple[str, str]],
+                             headers: Mapping[str, str], signed_headers: Iterable[str],
+                             payload_hash: str) -> str:
+    """The canonical request string of SDK-HMAC-SHA256 (see the module doc)."""
     names = sorted({name.lower() for name in signed_headers})
     lowered = {key.lower(): str(value).strip() for key, value in headers.items()}
     canonical_headers = "".join(f"{name}:{lowered.get(name, '')}\n" for name in names)
@@ -122,38 +115,21 @@ def sign_huawei_aksk(
     content_type = request.header("content-type")
     if content_type and not content_type.startswith(("application/json", "application/bson")):
         added[_CONTENT_HASH] = "UNSIGNED-PAYLOAD"
-    full = request.with_headers(added)
-    names = list(signed_headers) if signed_headers is not None else _default_signed(full.headers)
-    names = sorted({n.lower() for n in names} | {n.lower() for n in added})
+    full, names = with_signed_names(request, added, signed_headers, _default_signed)
     canonical = huawei_canonical_request(
         full.method, full.path, full.query_pairs(), full.headers, names,
         _payload_hash(full.body, full.header(_CONTENT_HASH)),
     )
     signature = huawei_signature(canonical, added["X-Sdk-Date"], secret_key)
-    added["Authorization"] = (
-        f"{HUAWEI_ALGORITHM} Access={access_key}, SignedHeaders={';'.join(names)}, "
-        f"Signature={signature}"
-    )
+    added["Authorization"] = HUAWEI_HEADER.write(HUAWEI_ALGORITHM, access_key, names, signature)
     return added
 
 
-@dataclass(frozen=True)
-class HuaweiAuthorization:
-    algorithm: str
-    access_key: str
-    signed_headers: tuple[str, ...]
-    signature: str
+HuaweiAuthorization = SignedAuthorization  # the parsed header (``access_key``)
 
 
-def parse_huawei_authorization(value: str) -> HuaweiAuthorization:
-    """Parse ``SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b, Signature=hex``."""
-    match = _AUTH_RE.match(value.strip())
-    if not match:
-        raise ValueError("garbled SDK-HMAC-SHA256 Authorization header")
-    signed = tuple(match["signed"].lower().split(";"))
-    if any(not name for name in signed):
-        raise ValueError("empty name in SignedHeaders")
-    return HuaweiAuthorization(match["alg"], match["ak"], signed, match["sig"].lower())
+#: ``SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b, Signature=hex``; ValueError if garbled.
+parse_huawei_authorization = HUAWEI_HEADER.parse
 
 
 def _wire_text(value: str) -> str:
@@ -164,40 +140,28 @@ def _wire_text(value: str) -> str:
         return value
 
 
-def _shape(request: SignableRequest) -> tuple[Verdict | None, HuaweiAuthorization | None]:
+def _shape(request: SignableRequest) -> Verdict | SignedAuthorization:
+    """The parsed header of a complete AK/SK request, or the gateway's refusal."""
     header = request.header("authorization")
     if not header or not header.strip():
-        return HuaweiErrors.token_missing(), None  # no Authorization and no token
+        return HuaweiErrors.token_missing()  # no Authorization and no token
     try:
         auth = parse_huawei_authorization(header)
     except ValueError:
-        return HuaweiErrors.malformed("invalid authorization header"), None
+        return HuaweiErrors.malformed("invalid authorization header")
     if auth.algorithm != HUAWEI_ALGORITHM:
-        return HuaweiErrors.malformed(f"unsupported signing algorithm {auth.algorithm}"), None
+        return HuaweiErrors.malformed(f"unsupported signing algorithm {auth.algorithm}")
     for name in _REQUIRED_SIGNED:
         if name not in auth.signed_headers or request.header(name) is None:
-            return HuaweiErrors.malformed(f"{name} must be signed"), None
+            return HuaweiErrors.malformed(f"{name} must be signed")
     if not _DATE_RE.match(request.header("x-sdk-date") or ""):
-        return HuaweiErrors.malformed("invalid x-sdk-date"), None
-    return None, auth
+        return HuaweiErrors.malformed("invalid x-sdk-date")
+    return auth
 
 
-def check_well_formed_huawei_aksk(request: SignableRequest) -> Verdict:
-    """Shape-only check for a mock with no credentials."""
-    failure, auth = _shape(request)
-    if failure is not None or auth is None:
-        return failure if failure is not None else HuaweiErrors.malformed("invalid authorization")
-    return Verdict.accept(auth.access_key)
-
-
-def verify_huawei_aksk(
-    request: SignableRequest,
-    secret_for: Callable[[str], str | None],
-    *,
-    now: datetime,
-    max_skew: timedelta = DEFAULT_MAX_SKEW,
-    nonces: NonceCache | None = None,
-) -> Verdict:
+def verify_huawei_aksk(request: SignableRequest, secret_for: SecretFor, *, now: datetime,
+                       max_skew: timedelta = DEFAULT_MAX_SKEW, nonces: NonceCache | None = None
+                       ) -> Verdict:
     """Verify as API Gateway does for IAM-authenticated APIs.
 
     ``nonces`` is accepted only so every AK/SK verifier shares one signature; it is ignored,
@@ -205,10 +169,10 @@ def verify_huawei_aksk(
     15-minute window.
     """
     del nonces
-    failure, auth = _shape(request)
-    if failure is not None or auth is None:
-        return failure if failure is not None else HuaweiErrors.malformed("invalid authorization")
-    ak = auth.access_key
+    auth = _shape(request)
+    if isinstance(auth, Verdict):
+        return auth
+    ak = auth.key_id
     sdk_date = request.header("x-sdk-date") or ""
     try:
         signed_at = datetime.strptime(sdk_date, HUAWEI_DATE_FORMAT).replace(tzinfo=UTC)
@@ -234,25 +198,22 @@ def verify_huawei_aksk(
     return Verdict.accept(ak)
 
 
-class HuaweiAkSkAuth(requests.auth.AuthBase):
+def check_well_formed_huawei_aksk(request: SignableRequest) -> Verdict:
+    """Shape-only check for a mock with no credentials."""
+    return accept_shape(_shape(request))
+
+
+class HuaweiAkSkAuth(SigningAuth):
     """``requests`` auth that signs the final request and, like the SDK, rewrites the query
     into its canonical encoding (``%20`` rather than ``+``) so the gateway reads what was signed."""
 
-    def __init__(
-        self,
-        access_key: str,
-        secret_key: str,
-        *,
-        project_id: str | None = None,
-        security_token: str | None = None,
-        clock: Callable[[], datetime] | None = None,
-    ) -> None:
-        self._ak, self._sk = access_key, secret_key
-        self._project_id, self._token = project_id, security_token
-        self._clock = clock or (lambda: datetime.now(UTC))
+    KEY_NAME = "access_key"
 
-    def __repr__(self) -> str:  # never show the secret
-        return "HuaweiAkSkAuth(access_key='***')"
+    def __init__(self, access_key: str, secret_key: str, *, project_id: str | None = None,
+                 security_token: str | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        super().__init__(access_key, secret_key, security_token=security_token, clock=clock)
+        self._project_id = project_id
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         request = SignableRequest.from_prepared(r)
@@ -261,7 +222,7 @@ class HuaweiAkSkAuth(requests.auth.AuthBase):
             request.query_pairs())))
         request = request.with_url(canonical_url)
         added = sign_huawei_aksk(
-            request, self._ak, self._sk, now=self._clock(), project_id=self._project_id,
+            request, self._ak, self._secret, now=self._clock(), project_id=self._project_id,
             security_token=self._token,
         )
         r.url = canonical_url

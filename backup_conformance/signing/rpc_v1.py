@@ -12,16 +12,16 @@ from __future__ import annotations
 import base64
 import hmac
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 import requests
 
-from .alibaba_auth import AlibabaSigningAuth
+from .alibaba_auth import AlibabaSigningAuth, accept_once
 from .errors import AlibabaErrors
 from .request import SignableRequest, utc
-from .verdict import DEFAULT_MAX_SKEW, NonceCache, Verdict
+from .verdict import DEFAULT_MAX_SKEW, NonceCache, SecretFor, Verdict
 
 __all__ = [
     "RpcV1Auth",
@@ -71,15 +71,8 @@ def _params(request: SignableRequest) -> dict[str, str]:
     return params
 
 
-def sign_rpc_v1(
-    request: SignableRequest,
-    access_key_id: str,
-    secret: str,
-    *,
-    now: datetime,
-    nonce: str,
-    security_token: str | None = None,
-) -> dict[str, str]:
+def sign_rpc_v1(request: SignableRequest, access_key_id: str, secret: str, *, now: datetime,
+                nonce: str, security_token: str | None = None) -> dict[str, str]:
     """Return the query parameters to add: the common auth parameters and ``Signature``.
 
     ``Action``, ``Version`` and ``Format`` are the caller's (they are API parameters); any
@@ -130,14 +123,9 @@ def check_well_formed_rpc_v1(request: SignableRequest) -> Verdict:
     return failure if failure is not None else Verdict.accept(params.get("AccessKeyId"))
 
 
-def verify_rpc_v1(
-    request: SignableRequest,
-    secret_for: Callable[[str], str | None],
-    *,
-    now: datetime,
-    max_skew: timedelta = DEFAULT_MAX_SKEW,
-    nonces: NonceCache | None = None,
-) -> Verdict:
+def verify_rpc_v1(request: SignableRequest, secret_for: SecretFor, *, now: datetime,
+                  max_skew: timedelta = DEFAULT_MAX_SKEW, nonces: NonceCache | None = None
+                  ) -> Verdict:
     """Verify parameters in the query or a form body: shape, clock, key, signature, nonce."""
     params = _params(request)
     failure = _shape(params)
@@ -159,9 +147,7 @@ def verify_rpc_v1(
         for s in (False, True)
     ):
         return AlibabaErrors.signature_mismatch(ak)
-    if nonces is not None and not nonces.check_and_add(f"{ak}\n{params['SignatureNonce']}", now):
-        return AlibabaErrors.nonce_used(ak)
-    return Verdict.accept(ak)
+    return accept_once(ak, params["SignatureNonce"], now, nonces)
 
 
 class RpcV1Auth(AlibabaSigningAuth):
@@ -169,10 +155,7 @@ class RpcV1Auth(AlibabaSigningAuth):
 
     def __call__(self, r: requests.PreparedRequest) -> requests.PreparedRequest:
         request = SignableRequest.from_prepared(r)
-        added = sign_rpc_v1(
-            request, self._ak, self._secret, now=self._clock(), nonce=self._nonce(),
-            security_token=self._token,
-        )
+        added = self._signed(request, sign_rpc_v1)
         kept = [(k, v) for k, v in request.query_pairs() if k not in added]
         parts = urlsplit(request.url)
         r.url = urlunsplit(parts._replace(query=urlencode(kept + list(added.items()))))

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .request import utc
 
-__all__ = ["DEFAULT_MAX_SKEW", "OK", "NonceCache", "Verdict"]
+__all__ = ["DEFAULT_MAX_SKEW", "OK", "NonceCache", "SecretFor", "Verdict"]
 
 #: Both vendors reject a signature time more than 15 minutes from the server's clock
 #: (Alibaba: InvalidTimeStamp.Expired, help.aliyun.com/document_detail/48054.html;
 #: Huawei: "API网关 ... 时间差超过15分钟 ... 将拒绝请求", API Request Signing Guide).
 DEFAULT_MAX_SKEW = timedelta(minutes=15)
+#: A verifier's key lookup: the secret of an access key id, or None for an unknown key.
+SecretFor = Callable[[str], str | None]
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@
 This package may import ``contracts`` and ``signing``, never ``mock`` or ``checks``.
 """
 
+from backup_conformance.secrets import Credentials
 from backup_conformance.targets.auth import AuthOverride, resolve_auth
 from backup_conformance.targets.client import MAX_BODY, TargetClient
-from backup_conformance.targets.credentials import Credentials
 from backup_conformance.targets.errors import (
     BudgetExhausted,
     ProfileError,

@@ -22,15 +22,10 @@ import requests
 from urllib3.exceptions import ReadTimeoutError
 
 from backup_conformance.contracts import Contract
+from backup_conformance.secrets import install_log_redaction, scrub
 from backup_conformance.targets.auth import AuthSpec, ResolvedAuth, resolve_auth
 from backup_conformance.targets.errors import TargetTimeout, TargetUnreachable, TimeLimitExceeded
-from backup_conformance.targets.exchange import (
-    Exchange,
-    Received,
-    SentRequest,
-    install_log_redaction,
-    scrub,
-)
+from backup_conformance.targets.exchange import Exchange, Received, SentRequest
 from backup_conformance.targets.limits import (
     Budget,
     Clock,

@@ -1,65 +1,18 @@
-"""Credentials from the environment, by the vendors' own variable names (docs/design.md §4).
+"""Credentials moved to ``backup_conformance.secrets`` (their one home); these names stay
+importable from here for code written before the move."""
 
-They are held in a frozen object whose ``repr`` shows no value, and ``secrets()`` lists every
-value so redaction can scrub them from anything that might be printed.
-"""
+from backup_conformance.secrets import (
+    ALIBABA_AK,
+    ALIBABA_SECRET,
+    ALIBABA_STS,
+    HUAWEI_AK,
+    HUAWEI_PROJECT,
+    HUAWEI_SK,
+    HUAWEI_TOKEN,
+    REQUIRED,
+    Credentials,
+    credentials_for,
+)
 
-from __future__ import annotations
-
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-
-ALIBABA_AK = "ALIBABA_CLOUD_ACCESS_KEY_ID"
-ALIBABA_SECRET = "ALIBABA_CLOUD_ACCESS_KEY_SECRET"
-ALIBABA_STS = "ALIBABA_CLOUD_SECURITY_TOKEN"
-HUAWEI_AK = "HUAWEICLOUD_SDK_AK"
-HUAWEI_SK = "HUAWEICLOUD_SDK_SK"
-HUAWEI_PROJECT = "HUAWEICLOUD_SDK_PROJECT_ID"
-HUAWEI_TOKEN = "OS_AUTH_TOKEN"
-
-#: The variables each auth scheme needs (optional ones are read when present).
-REQUIRED = {
-    "acs3": (ALIBABA_AK, ALIBABA_SECRET),
-    "acs-rpc-v1": (ALIBABA_AK, ALIBABA_SECRET),
-    "huawei-aksk": (HUAWEI_AK, HUAWEI_SK),
-    "huawei-token": (HUAWEI_TOKEN,),
-    "none": (),
-}
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """Key id + secret (or a token); never printed."""
-
-    access_key_id: str | None = field(default=None, repr=False)
-    secret: str | None = field(default=None, repr=False)
-    security_token: str | None = field(default=None, repr=False)
-    token: str | None = field(default=None, repr=False)
-    project_id: str | None = None
-
-    def __repr__(self) -> str:
-        held = [name for name in ("access_key_id", "secret", "security_token", "token")
-                if getattr(self, name)]
-        return f"Credentials(held={held}, project_id={self.project_id!r})"
-
-    def secrets(self) -> tuple[str, ...]:
-        """Every credential value (for scrubbing output); the project id is not secret."""
-        values = (self.access_key_id, self.secret, self.security_token, self.token)
-        return tuple(v for v in values if v)
-
-
-def credentials_for(scheme: str, env: Mapping[str, str], *,
-                    project_id: str | None = None) -> Credentials:
-    """The credentials of ``scheme``'s vendor found in ``env``; ``KeyError(variable)`` when one
-    that ``scheme`` itself needs is missing. The vendor's other credentials are kept too, so a
-    per-call override can switch e.g. from AK/SK signing to a token."""
-    for name in REQUIRED[scheme]:
-        if not env.get(name):
-            raise KeyError(name)
-    project = project_id or env.get(HUAWEI_PROJECT) or None
-    if scheme in ("acs3", "acs-rpc-v1"):
-        return Credentials(env[ALIBABA_AK], env[ALIBABA_SECRET], env.get(ALIBABA_STS) or None)
-    if scheme in ("huawei-aksk", "huawei-token"):
-        return Credentials(env.get(HUAWEI_AK) or None, env.get(HUAWEI_SK) or None,
-                           token=env.get(HUAWEI_TOKEN) or None, project_id=project)
-    return Credentials(project_id=project)
+__all__ = ["ALIBABA_AK", "ALIBABA_SECRET", "ALIBABA_STS", "HUAWEI_AK", "HUAWEI_PROJECT",
+           "HUAWEI_SK", "HUAWEI_TOKEN", "REQUIRED", "Credentials", "credentials_for"]

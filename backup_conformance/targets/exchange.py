@@ -8,15 +8,19 @@ known secret value from URL, headers and bodies: a secret echoed back by a serve
 
 from __future__ import annotations
 
-import json
-import logging
-import re
 import shlex
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from backup_conformance.signing import MASK, redact_headers, redact_url
+from backup_conformance.secrets import (
+    redact_headers,
+    redact_url,
+    scrub,
+    scrub_bytes,
+    scrub_json,
+    scrub_map,
+)
 
 
 @dataclass(frozen=True)
@@ -87,14 +91,14 @@ class Exchange:
         """A copy safe to print: credential headers/query values masked, secrets scrubbed."""
         req = self.request
         request = SentRequest(req.method, scrub(redact_url(req.url), self._secrets),
-                              _scrub_map(redact_headers(req.headers), self._secrets),
+                              scrub_map(redact_headers(req.headers), self._secrets),
                               scrub_bytes(req.body, self._secrets))
         response = self.response
         if response is not None:
             response = replace(
-                response, headers=_scrub_map(redact_headers(response.headers), self._secrets),
+                response, headers=scrub_map(redact_headers(response.headers), self._secrets),
                 body=scrub_bytes(response.body, self._secrets),
-                json=_scrub_json(response.json, self._secrets))
+                json=scrub_json(response.json, self._secrets))
         return replace(self, request=request, response=response, _secrets=())
 
     def curl(self) -> str:
@@ -121,57 +125,3 @@ class Exchange:
             if self.failure:
                 outcome += f" ({self.failure})"
         return f"{self.api_id}: {req.method} {req.url} -> {outcome}"
-
-
-def scrub(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret value replaced by ``***`` (longest first)."""
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        if secret:
-            text = text.replace(secret, MASK)
-    return text
-
-
-def scrub_bytes(data: bytes, secrets: Iterable[str]) -> bytes:
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        if secret:
-            data = data.replace(secret.encode("utf-8"), MASK.encode())
-    return data
-
-
-def _scrub_map(headers: Mapping[str, str], secrets: Iterable[str]) -> dict[str, str]:
-    return {key: scrub(str(value), secrets) for key, value in headers.items()}
-
-
-def _scrub_json(value: Any, secrets: tuple[str, ...]) -> Any:
-    if not secrets or value is None:
-        return value
-    try:
-        return json.loads(scrub(json.dumps(value, ensure_ascii=False), secrets))
-    except ValueError:  # a secret with JSON syntax in it: mask the whole reading
-        return MASK
-
-
-_SECRET_QUERY = re.compile(
-    r"(?i)\b(Signature|AccessKeyId|SecurityToken|BearerToken|X-Auth-Token|token)=[^&\s\"']+")
-
-
-class RedactingFilter(logging.Filter):
-    """Masks credential query values in log records of HTTP libraries (urllib3 logs every
-    request line at DEBUG, which for RPC v1 carries ``AccessKeyId`` and ``Signature``)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        masked = _SECRET_QUERY.sub(lambda m: f"{m.group(1)}={MASK}", message)
-        if masked != message:
-            record.msg, record.args = masked, ()
-        return True
-
-
-_FILTER = RedactingFilter()
-
-
-def install_log_redaction() -> None:
-    """Attach the filter to urllib3's request logger (idempotent)."""
-    logger = logging.getLogger("urllib3.connectionpool")
-    if _FILTER not in logger.filters:
-        logger.addFilter(_FILTER)

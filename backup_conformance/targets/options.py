@@ -8,7 +8,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from backup_conformance.targets.credentials import (
+from backup_conformance.secrets import (
     ALIBABA_AK,
     ALIBABA_SECRET,
     HUAWEI_AK,
@@ -33,10 +33,15 @@ def default_auth(family: str, env: Mapping[str, str]) -> str:
 
 def profile_from_options(target_url: str, state_url: str | None = None,
                          env: Mapping[str, str] | None = None, *,
-                         allow_remote: bool = False) -> Profile:
-    """The profile the options describe; errors name ``--target-url`` as their source."""
+                         allow_remote: bool = False,
+                         service_urls: Mapping[str, str] | None = None) -> Profile:
+    """The profile the options describe; errors name ``--target-url`` as their source.
+    ``service_urls`` gives some services a base URL of their own (the embedded mock serves
+    services that share a route under a prefix each)."""
     env = os.environ if env is None else env
-    services = {name: {"base_url": target_url, "auth": default_auth(family, env)}
+    urls = service_urls or {}
+    services = {name: {"base_url": urls.get(name, target_url),
+                       "auth": default_auth(family, env)}
                 for name, family in SERVICES.items()}
     data: dict[str, Any] = {"services": services, "allow_remote": allow_remote}
     if state_url:

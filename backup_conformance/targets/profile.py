@@ -18,11 +18,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from backup_conformance.targets.credentials import Credentials, credentials_for
+from backup_conformance.secrets import Credentials, credentials_for
 from backup_conformance.targets.errors import ProfileError
 
 SERVICES = {"hbr": "alibaba-rpc", "dbs": "alibaba-rpc",
             "vbs": "huawei-rest", "gaussdbfornosql": "huawei-rest"}
+
+
+def register_services(services: Mapping[str, str]) -> None:
+    """Services (name -> family) of a catalogue beyond the four: a run over extracted
+    contracts of other services (``--contracts DIR``) may name them in profiles too."""
+    for name, family in services.items():
+        SERVICES.setdefault(name, family)
+
+
 SCHEMES = {"alibaba-rpc": ("acs3", "acs-rpc-v1", "none"),
            "huawei-rest": ("huawei-aksk", "huawei-token", "none")}
 TOP_KEYS = ("time_limit", "dry_run", "allow_remote", "services", "provider")
