@@ -40,7 +40,8 @@ def _attempt(run: Run, contract: Contract, name: str) -> None:
     exchange = run.send(contract, params, auth=auth)
     kind = "positive" if name == "valid" else "auth-rejected"
     record = AuthAttempt(name, exchange.scheme, observe(exchange),
-                         chosen.source(contract.family), chosen.accepted(contract.family))
+                         chosen.source(contract.family),
+                         chosen.accepted(contract.family, run.strictness))
     judge_sequence(chosen.check, Case(contract, kind, run.strictness), record,
                    repro=exchange.curl())
     run.judge(contract, kind, exchange)

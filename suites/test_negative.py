@@ -32,4 +32,4 @@ def test_invalid_request_is_rejected(bc_run: Run, negative: tuple[Contract, Vari
     contract, variant = negative
     params, _ = valid_params(contract, bc_run.obtain, variant.state_params)
     exchange = bc_run.send(contract, variant.mutate(params))
-    bc_run.judge(contract, "negative", exchange)
+    bc_run.judge(contract, variant.kind, exchange)

@@ -1,6 +1,8 @@
 """``matrix.html`` in headless Chromium: the page opens from a file with no network, a failed
 cell expands on click to received vs documented, the page line and the redacted repro, and a
-not-run cell gives its reason. The screenshot goes to ``reports/matrix.png`` (ignored by git);
+case a doc anomaly withholds (the only "not run" of the default run: the embedded mock
+verifies signatures, so the auth suite runs) gives its reason. The screenshot goes to
+``reports/matrix.png`` (ignored by git);
 the README's ``docs/images/matrix.png`` is a copy of one.
 
 Needs Debian's ``chromium`` (``/usr/bin/chromium``), which ``tests/browser.py`` installs with
@@ -72,11 +74,11 @@ def test_a_failed_cell_expands_in_headless_chromium(page_file: Path) -> None:
             SCREENSHOT.parent.mkdir(exist_ok=True)
             page.screenshot(path=str(SCREENSHOT), full_page=True)
 
-            page.click('a.cell.not-run[data-api="hbr.CancelBackupJob"]'
-                       '[data-check="auth-valid-accepted"]')
+            page.click('a.cell[data-api="vbs.CancelBackupSharing"]'
+                       '[data-check="doc-example"]')
             assert not panel.is_visible()  # one panel at a time
             opened = page.locator("section.panel.open").inner_text()
-            assert "not run: no credentials for hbr" in opened
+            assert "not run: doc anomaly example-request-omits-path-param-id" in opened
         finally:
             browser.close()
     assert all(url.startswith("file://") for url in requests), requests

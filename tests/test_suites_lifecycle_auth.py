@@ -236,3 +236,37 @@ def test_lifecycle_suite_passes_the_embedded_mock(runs: dict[str, Outcome]) -> N
     run = runs["lifecycle"]
     assert len(run.results) == len(lifecycles(CATALOGUE)) + 1, run.output[-3000:]
     assert run.count("passed") == len(run.results), run.output[-3000:]
+
+
+def test_contested_status_accepted_below_strict_only() -> None:
+    """SignatureDoesNotMatch: 400 in the gateway table and the SDK, 403 on the DNS page."""
+    wrong = variant("wrong-secret")
+    assert wrong.accepted("alibaba-rpc", "vendor") == {"SignatureDoesNotMatch":
+                                                       frozenset({400, 403})}
+    assert wrong.accepted("alibaba-rpc", "strict") == {"SignatureDoesNotMatch": frozenset({400})}
+    api = "hbr.CancelBackupJob"
+    at_403 = _json(403, '{"Code": "SignatureDoesNotMatch", "RequestId": "r"}')
+    vendor = AuthAttempt("wrong-secret", "acs3", at_403, "s", wrong.accepted("alibaba-rpc",
+                                                                            "vendor"))
+    strict = AuthAttempt("wrong-secret", "acs3", at_403, "s", wrong.accepted("alibaba-rpc"))
+    assert not _fails("auth-wrong-secret-rejected", api, vendor, "auth-rejected")
+    assert _fails("auth-wrong-secret-rejected", api, strict, "auth-rejected")
+
+
+def test_unsigned_codes_judged_at_strict_only() -> None:
+    """Unsigned-request codes come from truncated tables: below strict a documented status
+    suffices (the envelope is judged by the response checks), an undocumented one fails."""
+    unsigned = variant("unsigned")
+    vendor = unsigned.accepted("alibaba-rpc", "vendor")
+    assert vendor == {"*": frozenset({400})}
+    api = "hbr.CancelBackupJob"
+    own = _json(400, '{"Code": "Auth.Missing", "RequestId": "r"}')
+    assert not _fails("auth-unsigned-rejected", api,
+                      AuthAttempt("unsigned", "none", own, "s", vendor), "auth-rejected")
+    assert _fails("auth-unsigned-rejected", api,
+                  AuthAttempt("unsigned", "none", own, "s", unsigned.accepted("alibaba-rpc")),
+                  "auth-rejected")
+    forbidden = _json(403, '{"Code": "Forbidden", "RequestId": "r"}')
+    assert _fails("auth-unsigned-rejected", api,
+                  AuthAttempt("unsigned", "none", forbidden, "s", vendor), "auth-rejected")
+    assert unsigned.accepted("huawei-rest", "vendor") == {"*": frozenset({401})}

@@ -29,6 +29,10 @@ _VARIABLES = {"alibaba-rpc": "/".join(REQUIRED["acs3"]),
                              + "/".join(REQUIRED["huawei-token"]) + ")"}
 
 
+#: The ``accepted`` key meaning "any vendor code, with one of these statuses".
+ANY_CODE = "*"
+
+
 class NotApplicable(Exception):
     """The variant cannot be expressed with the service's auth scheme (the reason says why)."""
 
@@ -44,14 +48,26 @@ class AuthVariant:
     name: str  # unsigned | wrong-secret | stale | valid
     check: str  # the sequence check that judges it
 
-    def accepted(self, family: str) -> dict[str, frozenset[int]]:
-        """Vendor code -> HTTP statuses that document this failure for ``family``."""
+    def accepted(self, family: str, strictness: str = "strict") -> dict[str, frozenset[int]]:
+        """Vendor code -> HTTP statuses that document this failure for ``family``.
+
+        Where sources disagree on a status (a row's ``contested``), ``strict`` keeps only the
+        best-evidenced one (the factory's) and the other levels accept every documented one.
+        A variant whose codes come only from truncated tables (``codes_judged_at``) is judged
+        below that level by status alone: the key ``ANY_CODE`` maps to the statuses allowed.
+        """
         found: dict[str, set[int]] = {}
         for row in _data()["variants"][self.name]["rejections"].get(family, []):
             owner, _, name = row["factory"].partition(".")
             verdict: Verdict = getattr(_FACTORIES[owner], name)(*row["args"])
             assert verdict.code is not None, row["factory"]
-            found.setdefault(verdict.code, set()).add(verdict.status)
+            statuses = found.setdefault(verdict.code, set())
+            statuses.add(verdict.status)
+            if strictness != "strict":
+                statuses.update(int(c["status"]) for c in row.get("contested", []))
+        judged_at = _data()["variants"][self.name].get("codes_judged_at")
+        if judged_at and strictness != judged_at and found:
+            found = {ANY_CODE: set().union(*found.values())}
         return {code: frozenset(statuses) for code, statuses in found.items()}
 
     def source(self, family: str) -> str:

@@ -26,6 +26,9 @@ class Variant:
     source: str
     mutate: Mutate
     state_params: Mapping[str, Any] = field(default_factory=dict)
+    #: How the answer is judged: ``business-error`` when the call is well formed but names a
+    #: resource that does not exist (a refusal, 4xx or the page's ``Success: false``).
+    kind: str = "negative"
 
     @property
     def id(self) -> str:
@@ -47,7 +50,18 @@ def variants(contract: Contract) -> list[Variant]:
         if spec.layer != "page" or spec.location == "header":
             continue
         found += _variants_of(spec)
+        if contract.family == "alibaba-rpc" and _names_resource(spec):
+            # 000:66 / 001:73: Success says whether the call succeeded; cancelling or stopping
+            # a job or plan that does not exist cannot have.
+            found.append(Variant("unknown-id", spec.name, spec.source,
+                                 _with(spec.name, nonexistent_id()), kind="business-error"))
     return found
+
+
+def _names_resource(spec: ParameterSpec) -> bool:
+    """A required string query parameter naming a resource (``JobId``, ``VaultId``, ...)."""
+    return (spec.required and spec.location == "query" and spec.schema.get("type") == "string"
+            and spec.name.endswith("Id") and spec.name != "RegionId")
 
 
 def _variants_of(spec: ParameterSpec) -> list[Variant]:

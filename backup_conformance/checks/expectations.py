@@ -27,17 +27,11 @@ def vendor_level(strictness: str) -> bool:
 
 
 def success_statuses(contract: Contract, strictness: str) -> Allowed:
-    """The page's 2xx; at 'vendor' also a status the appendix gives this method (ANOMALIES.md)."""
+    """The page's 2xx at every level: a service-wide appendix (e.g. VBS's 204 for DELETE) does
+    not widen what the operation's own page documents (ANOMALIES.md, 002:69-71)."""
     status = contract.success_status
     response = contract.responses[str(status)]
-    values = {status}
-    sources = [response.get("x-source", contract.page)]
-    if strictness == "vendor":
-        for conflict in contract.vendor_common.get("page_conflicts", []):
-            if conflict["api_id"] == contract.api_id:
-                values.update(conflict["accept_at_vendor"])
-                sources.append(conflict["sources"][-1])
-    return Allowed(frozenset(values), ", ".join(sources))
+    return Allowed(frozenset({status}), str(response.get("x-source", contract.page)))
 
 
 def rejection_statuses(contract: Contract, strictness: str) -> Allowed | None:

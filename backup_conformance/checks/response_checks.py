@@ -5,6 +5,9 @@ Every failure names what was received, what the documents say and the line that 
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from backup_conformance.checks.case import Case, Observed
 from backup_conformance.checks.expectations import (
     documented_codes,
@@ -187,3 +190,47 @@ def empty_body(case: Case, observed: Observed) -> None:
         response = case.contract.responses[str(observed.status)]
         raise _fail("empty-body", "Body on a response documented as having none", case,
                     observed.excerpt(), "no body", response.get("x-source", ""), "strict", "low")
+
+
+#: A field the page ties to failure ("The error code.", "The error message."): legal to omit, or
+#: to fill with anything, on success (DBS ErrCode/ErrMessage, 001:70-79).
+_CONDITIONAL = re.compile(r"\berror (?:code|message)\b", re.IGNORECASE)
+#: The page's own word for the value a field takes on success (HBR Message, 000:58 / 003:57).
+_SUCCESS_VALUE = re.compile(
+    r'If the (?:request|call) is successful, (?:a value of )?"?(\w+)"? is returned')
+
+
+def _sample(schema_owner: dict[str, Any]) -> dict[str, Any]:
+    examples = schema_owner.get("examples") or {}
+    for example in examples.values():
+        value = example.get("value") if isinstance(example, dict) else None
+        if isinstance(value, dict):
+            return value
+    return {}
+
+
+@check("success-fields", title="A success body carries the fields its page always returns",
+       layer="page")
+def success_fields(case: Case, observed: Observed) -> None:
+    """Fields in the page's table and its success sample are unconditional, unless the page ties
+    them to failure; a field the page fixes on success must hold that value."""
+    if case.kind != "positive" or not 200 <= observed.status < 300 or observed.json_error:
+        return
+    response = case.contract.responses.get(str(observed.status)) or {}
+    media = (response.get("content") or {}).get("application/json") or {}
+    properties = (media.get("schema") or {}).get("properties") or {}
+    sample = _sample(media)
+    body = observed.json if isinstance(observed.json, dict) else {}
+    for name in sorted(set(properties) - {"RequestId"}):  # RequestId: the request-id check's
+        row = properties[name]
+        description = str(row.get("description", ""))
+        source = str(row.get("x-source", case.contract.page))
+        if name in sample and not _CONDITIONAL.search(description) and name not in body:
+            raise _fail("success-fields", f"Success body lacks {name}", case,
+                        observed.excerpt(), f"{name} (in the page's table and success sample)",
+                        source, "page")
+        fixed = _SUCCESS_VALUE.search(description)
+        if fixed and name in body and body[name] != fixed.group(1):
+            raise _fail("success-fields", f"{name} on success is not the documented value",
+                        case, f"{name}={body[name]!r}", f"{name}={fixed.group(1)!r}", source,
+                        "page")

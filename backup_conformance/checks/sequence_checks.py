@@ -192,6 +192,12 @@ def _rejected_with_documented_code(name: str, case: Case, seen: AuthAttempt) -> 
     if not 400 <= observed.status < 500:
         raise _fail(name, f"A request with {seen.variant} auth ({seen.scheme}) was accepted",
                     case, _shown(observed), codes, seen.source, "vendor-common", "critical")
+    if "*" in seen.accepted:  # codes judged at 'strict' only: a documented status suffices
+        if observed.status not in seen.accepted["*"]:
+            raise _fail(name, f"A request with {seen.variant} auth was rejected with an "
+                        "undocumented status", case, f"{observed.status}", codes, seen.source,
+                        "vendor-common")
+        return
     body = None if observed.json_error else observed.json
     code = error_code_of(case.contract, body)
     if code is None or code not in seen.accepted or observed.status not in seen.accepted[code]:

@@ -36,9 +36,8 @@ def cross_document_anomalies(ops: list[Operation], huawei: dict[str, Any]) -> li
                 ),
                 "sources": [f"{op.page}:{normal[page_status].source.line}", row["source"]],
                 "choice": (
-                    f"'docs' and 'strict' accept only the page's {page_status}; 'vendor' also "
-                    f"accepts the appendix's {row['status']}"
+                    f"every level accepts only the page's {page_status}: a service-wide "
+                    f"appendix does not widen the operation's own page"
                 ),
-                "accept_at_vendor": [row["status"]],
             })
     return found
