@@ -106,7 +106,7 @@ def test_a_profile_works_with_contracts(served: tuple[MockApp, str], folder: Pat
                                         tmp_path: Path) -> None:
     app, url = served
     shared = ["cbr.DeletingABackup", "gaussdbfornosql.ConfiguringAnAutomatedBackupPolicy",
-              "rds.DeletingAManualBackup", "rds.SettingAnAutomatedBackupPolicy",
+              "rdsv3.DeletingAManualBackup", "rdsv3.SettingAnAutomatedBackupPolicy",
               "vbs.DeletingAVBSBackup"]  # the routes two services document
     result = _against(app, url, folder, tmp_path, *[f"--api={a}" for a in shared])
     assert result.returncode == 0, result.stdout[-3000:]
@@ -131,8 +131,8 @@ def test_one_target_url_over_shared_routes_says_what_to_do(served: tuple[MockApp
     _, url = served
     result = _run("--contracts", str(folder), "--target-url", url, "--state-url",
                   f"{url}/_states", "--report-dir", str(tmp_path), "-q",
-                  "--api", "rds.DeletingAManualBackup", "-k", "test_negative")
-    assert ("note: cbr, gaussdbfornosql, rds, vbs document routes another service documents "
+                  "--api", "rdsv3.DeletingAManualBackup", "-k", "test_negative")
+    assert ("note: cbr, gaussdbfornosql, rdsv3, vbs document routes another service documents "
             "too; one --target-url cannot tell them apart") in result.stdout
 
 

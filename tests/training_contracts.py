@@ -32,8 +32,10 @@ from backup_conformance.extract.sync import write
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "fixtures" / "reference" / "docs"
 SOURCES = ROOT / "contracts" / "sources"
-#: A Huawei page's service (API id prefix) from its file name's product word.
-HUAWEI_SERVICES = {"cbr": "cbr", "csbs": "csbs", "geminidb": "gaussdbfornosql", "rds": "rds",
+#: A Huawei page's service (API id prefix) from its file name's product word. Huawei's RDS is
+#: ``rdsv3`` here: Alibaba Cloud's RDS pages take ``rds``, and one catalogue cannot sign one
+#: service name two vendors' ways (``targets.data.register_catalogue`` refuses it).
+HUAWEI_SERVICES = {"cbr": "cbr", "csbs": "csbs", "geminidb": "gaussdbfornosql", "rds": "rdsv3",
                    "vbs": "vbs"}
 #: Second renderings of an operation the corpus has in another rendering.
 ALTERNATES = ("alibaba_dbs_ReleaseBackupPlan_b.txt", "alibaba_hbr_DeleteVault_b_id-locale.txt",

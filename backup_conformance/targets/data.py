@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from backup_conformance.contracts import Contract
+from backup_conformance.contracts import Contract, ContractError
 
 _FILE = Path(__file__).with_name("resources.json")
 #: Inferred provider states and API rows of the run's catalogue (``register_inferred``).
@@ -68,6 +68,14 @@ def register_catalogue(contracts: Iterable[Contract]) -> None:
     from backup_conformance.targets.profile import register_services
 
     chosen = list(contracts)
+    families: dict[str, Contract] = {}
+    for contract in chosen:  # a service signs one way: two vendors under one name cannot run
+        first = families.setdefault(contract.service, contract)
+        if first.family != contract.family:
+            raise ContractError(
+                f"service {contract.service!r} is {first.family} in {first.api_id} and "
+                f"{contract.family} in {contract.api_id}: give one of them another service "
+                "name (extract --api-id SERVICE.Operation)")
     register_inferred(resources_of(chosen, known=hand_tuned_apis()))
     register_services({c.service: c.family for c in chosen})
 
