@@ -156,11 +156,11 @@ def test_a_literal_segment_wins_over_a_path_variable(app: MockApp, catalogue: Ca
 
 def test_a_route_two_services_document_is_served_under_each_service(app: MockApp) -> None:
     client = Client(app, Response)
-    assert app.router.prefixed == {"cbr", "gaussdbfornosql", "rds", "vbs"}
+    assert app.router.prefixed == {"cbr", "gaussdbfornosql", "rdsv3", "vbs"}
     at_root = client.delete("/v3/p1/backups/bc-nonexistent-1")
     assert (at_root.status_code, json.loads(at_root.get_data())["error_code"]) == (
         404, "APIGW.0101")  # no such API at / : it is CBR's, RDS's and VBS's
-    for service in ("cbr", "rds", "vbs"):
+    for service in ("cbr", "rdsv3", "vbs"):
         answer = client.delete(f"/_services/{service}/v3/p1/backups/bc-nonexistent-1")
         assert answer.status_code == 404
         assert json.loads(answer.get_data())["error_code"] != "APIGW.0101"  # routed
