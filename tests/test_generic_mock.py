@@ -264,7 +264,7 @@ def test_the_mock_command_serves_a_contracts_folder(folder: Path, catalogue: Cat
         assert proc.stdout is not None
         banner = proc.stdout.readline()
         assert f"serving {len(catalogue)} APIs" in banner, banner
-        assert "cbr, gaussdbfornosql, rds, vbs" in proc.stdout.readline()
+        assert "cbr, gaussdbfornosql, rdsv3, vbs" in proc.stdout.readline()
         url = banner.split(" on ", 1)[1].split(" ", 1)[0]
         values = MockClient(url, catalogue).setup(
             "vbs.QueryingTheJobStatus: an existing job_id (inferred)")
