@@ -96,7 +96,7 @@ def _negatives(contract: Contract) -> list[ScriptedCase]:
     def build(variant: Any) -> Build:
         def calls_of(obtain: Obtain) -> list[Call]:
             params, _ = valid_params(contract, obtain, variant.state_params)
-            return [Call(variant.mutate(params), "negative")]
+            return [Call(variant.mutate(params), variant.kind)]
         return calls_of
 
     seen: dict[str, int] = {}
