@@ -23,6 +23,7 @@ import pytest
 from backup_conformance.cli import main
 from backup_conformance.contracts import load_catalogue
 from backup_conformance.mock import Credentials, MockApp, MockServer, Recorder, Verifying
+from backup_conformance.secrets.names import SECRET_VARIABLES
 
 CATALOGUE = load_catalogue()
 ALI_AK, ALI_SECRET = "LTAI-audit-test-ak", "alibaba-audit-secret"
@@ -37,9 +38,6 @@ ENV = {
 }
 TIMEOUT_MS = 5000
 PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
-SECRET_ENV = ("ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-              "ALIBABA_CLOUD_SECURITY_TOKEN", "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK",
-              "OS_AUTH_TOKEN")
 
 
 def _alibaba(module: str, server: MockServer, **extra: Any) -> Any:
@@ -119,7 +117,7 @@ def sdk_har(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 def _audit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, har: Path, env: dict[str, str],
            capsys: pytest.CaptureFixture[str]) -> tuple[int, str, dict[str, Any]]:
-    for name in SECRET_ENV:
+    for name in SECRET_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
