@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
     initialize,
-    precondition,
     rule,
     run_state_machine_as_test,
 )
@@ -56,15 +55,25 @@ class LifecycleMachine(RuleBasedStateMachine):
         for life in self.under_test:
             self._start(life, data)
 
-    @precondition(lambda self: len(self.alive) < self.limit)
     @rule(data=st.data())
+    def act(self, data: st.DataObject) -> None:
+        """Obtain another resource (while fewer than the limit are alive) or advance one.
+
+        One rule, not one per action behind preconditions: hypothesis' swarm testing turns
+        rules off per example, and an example whose enabled rules all fail their
+        preconditions is discarded after its calls were sent (at nightly, 60% of the
+        examples run and 60% of the HTTP calls were such discards)."""
+        if not self.alive or (len(self.alive) < self.limit
+                              and data.draw(st.booleans(), label="obtain another")):
+            self.obtain(data)
+        else:
+            self.step(data)
+
     def obtain(self, data: st.DataObject) -> None:
         chosen = data.draw(st.sampled_from([life.id for life in self.under_test]),
                            label="lifecycle")  # by id: a Lifecycle prints its whole contract
         self._start(next(life for life in self.under_test if life.id == chosen), data)
 
-    @precondition(lambda self: bool(self.alive))
-    @rule(data=st.data())
     def step(self, data: st.DataObject) -> None:
         index = data.draw(st.integers(0, len(self.alive) - 1), label="resource")
         script = self.alive[index]
