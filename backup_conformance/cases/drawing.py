@@ -45,6 +45,8 @@ WRONG_TYPES = {
     "query": ("array", "boolean", "integer", "number", "string"),
     "json": ("array", "boolean", "integer", "null", "number", "object", "string"),
 }
+_OTHER_TYPES = {"array": {"type": "array", "maxItems": 3,
+                          "items": {"type": ["boolean", "integer", "string"]}}}
 _SCALARS = st.none() | st.booleans() | st.integers() | st.text(max_size=8)
 _ANNOTATIONS = ("description", "example", "examples", "title")
 _STRATEGIES: dict[tuple[str, str], st.SearchStrategy[Any]] = {}
@@ -81,15 +83,18 @@ def _negative(contract: Contract) -> st.SearchStrategy[Any]:
     if not breakable:
         return st.nothing()
 
+    # Built once here, not per draw: building a strategy is a good part of drawing from it.
+    choose = st.lists(st.sampled_from(breakable), min_size=1, unique=True)
+    send = st.booleans()
+
     @st.composite
     def cases(draw: st.DrawFn) -> Any:
-        chosen = set(draw(st.lists(st.sampled_from(breakable), min_size=1, unique=True),
-                          label="broken parameters"))
+        chosen = set(draw(choose, label="broken parameters"))
         values: dict[str, Any] = {}
         for spec in specs:
             if spec.name in chosen:
                 value = draw(broken[spec.name], label=spec.name)  # type: ignore[arg-type]
-            elif spec.required or draw(st.booleans(), label=f"send {spec.name}"):
+            elif spec.required or draw(send, label=f"send {spec.name}"):
                 value = draw(valids[spec.name], label=spec.name)
             else:
                 continue
@@ -125,10 +130,12 @@ def breaks(spec: ParameterSpec) -> st.SearchStrategy[Any] | None:
 
 
 def _wrong_types(schema: Mapping[str, Any], location: str) -> list[dict[str, Any]]:
+    """Schemas of the other JSON types ``location`` carries (arrays of a few scalars: a
+    recursive any-JSON array costs many draws and breaks the type no better)."""
     kind = schema.get("type")
     if not isinstance(kind, str):
         return []
-    return [{"type": t} for t in WRONG_TYPES[location]
+    return [_OTHER_TYPES.get(t, {"type": t}) for t in WRONG_TYPES[location]
             if t != kind and not (kind == "number" and t == "integer")]
 
 

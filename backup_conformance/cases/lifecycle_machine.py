@@ -94,9 +94,11 @@ class LifecycleMachine(RuleBasedStateMachine):
                 script.release()
 
 
-def run_lifecycles(run: CaseRun, under_test: tuple[Lifecycle, ...]) -> None:
-    """Run one machine over ``under_test`` under the active hypothesis profile (no shrinking);
-    ``NotRunnable`` when the target cannot obtain resources or this is a dry run."""
+def run_lifecycles(run: CaseRun, under_test: tuple[Lifecycle, ...],
+                   machine: type[LifecycleMachine] = LifecycleMachine) -> None:
+    """Run one ``machine`` over ``under_test`` under the active hypothesis profile (no
+    shrinking); ``NotRunnable`` when the target cannot obtain resources or this is a dry
+    run. (``machine``: the benchmark times a variant against this one.)"""
     if run.ledger is None:
         states = sorted({binding(life.contract).state for life in under_test})
         raise NotRunnable(f"needs the provider states {states}, but the target has no way to "
@@ -110,7 +112,7 @@ def run_lifecycles(run: CaseRun, under_test: tuple[Lifecycle, ...]) -> None:
     # each failure already names its check, page line and a curl reproduction.
     phases = [p for p in profile.phases if p not in (Phase.shrink, Phase.explain)]
 
-    class Lifecycles(LifecycleMachine):
+    class Lifecycles(machine):  # type: ignore[valid-type,misc]
         def __init__(self) -> None:
             super().__init__(run, under_test)
 
