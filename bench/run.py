@@ -35,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import profiling  # noqa: E402
+import profiling_deep  # noqa: E402
 import stateful  # noqa: E402
 from pipelines import DEFAULT_API, PIPELINES, Bench, Measure  # noqa: E402
 
@@ -271,7 +272,15 @@ def _profile(report: Report, api_id: str, sizes: Sizes) -> str:
         return f"profile failed: {exc}"
     report.profile = {"api": api_id, "cases": sizes.profile, "summary": summary,
                       "ms_per_case": {k: round(v, 3) for k, v in buckets.items()}}
-    return text
+    try:
+        generated, generated_summary = profiling_deep.profile_generated(api_id, sizes.profile)
+        lifecycle, lifecycle_summary = profiling_deep.profile_lifecycle(
+            LIFECYCLE_PROFILE[sizes is QUICK])
+    except Exception as exc:
+        report.errors.append(f"profile (issue 17 paths): {type(exc).__name__}: {exc}")
+        return text
+    report.profile["deep_summary"] = generated_summary + lifecycle_summary
+    return "\n\n".join((text, generated, lifecycle))
 
 
 # --- (d) ------------------------------------------------------------------------------------
@@ -556,6 +565,7 @@ def render(report: Report) -> str:
         lines += ["", f"## Profile: our pipeline, {report.profile['cases']} cases "
                   "(bench/results/profile.txt)", ""]
         lines += [f"- {line}" for line in report.profile["summary"]]
+        lines += [f"- {line}" for line in report.profile.get("deep_summary", [])]
     lines += ["", "## Goals of the issue", "", "| goal | target | measured | met | note |",
               "| --- | --- | ---: | --- | --- |"]
     for goal in report.goals:

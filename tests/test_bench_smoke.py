@@ -81,4 +81,5 @@ def test_quick_benchmark_writes_every_row(tmp_path: Path) -> None:
 
     assert len(report["goals"]) == 12
     assert len(report["profile"]["summary"]) == 5
+    assert len(report["profile"]["deep_summary"]) == 3  # both drawings, the lifecycle machine
     assert "cumulative" in (tmp_path / "profile.txt").read_text()
