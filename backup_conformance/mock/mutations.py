@@ -10,7 +10,8 @@ turns effects into a ``Behaviour`` through the hooks ``MockApp`` already consult
   ``drop_headers``, ``drop``, ``set``, ``body``, ``wrap``);
 - ``validation``: let one rule on one parameter through (``ignore_rule``, ``parameter``;
   ``substitute``: the value to work with, else the decoded one);
-- ``switch``: a named switch the handlers in ``operations.py`` consult;
+- ``switch``: a named switch the handlers in ``operations.py`` consult (another hook's effect
+  may name one too, when letting a parameter through needs the handler to do without it);
 - ``auth``: accept a kind of bad auth (``accept``: unsigned, bad-signature, stale) or refuse
   valid auth (``refuse``: valid).
 """
@@ -78,7 +79,8 @@ def bank() -> dict[str, Mutation]:
         hook = mutation.effect.get("hook")
         if hook not in HOOKS:
             raise ValueError(f"mutations.json: {mutation.name}: unknown hook {hook!r}")
-        if hook == "switch" and mutation.effect["switch"] not in SWITCHES:
+        if (hook == "switch" or "switch" in mutation.effect) and \
+                mutation.effect["switch"] not in SWITCHES:
             raise ValueError(f"mutations.json: {mutation.name}: unknown switch "
                              f"{mutation.effect['switch']!r}; valid: {', '.join(SWITCHES)}")
         found[mutation.name] = mutation
@@ -127,7 +129,8 @@ class Mutated(Behaviour):
         return self.base.request_id(family)
 
     def switches(self, api_id: str) -> frozenset[str]:
-        own = {str(m.effect["switch"]) for m in self._of("switch", api_id)}
+        own = {str(m.effect["switch"]) for m in self.mutations
+               if m.api_id == api_id and "switch" in m.effect}
         return self.base.switches(api_id) | own
 
     def tolerated(self, api_id: str) -> Mapping[tuple[str, str], Any]:
