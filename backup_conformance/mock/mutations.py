@@ -12,8 +12,8 @@ turns effects into a ``Behaviour`` through the hooks ``MockApp`` already consult
   ``substitute``: the value to work with, else the decoded one);
 - ``switch``: a named switch the handlers in ``operations.py`` consult (another hook's effect
   may name one too, when letting a parameter through needs the handler to do without it);
-- ``auth``: accept a kind of bad auth (``accept``: unsigned, bad-signature, stale) or refuse
-  valid auth (``refuse``: valid).
+- ``auth``: accept a kind of bad auth (``accept``: unsigned, bad-signature, unknown-key,
+  stale) or refuse valid auth (``refuse``: valid).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ _OPENSTACK_FAULTS = {400: "badRequest", 401: "unauthorized", 403: "forbidden",
                      404: "itemNotFound", 405: "badMethod", 409: "conflictingRequest"}
 _STALE_CODES = frozenset({"InvalidTimeStamp.Expired"})
 _BAD_SIGNATURE_CODES = frozenset({"SignatureDoesNotMatch", "IncompleteSignature"})
+_UNKNOWN_KEY_CODES = frozenset({"InvalidAccessKeyId.NotFound"})
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,8 @@ def _auth(effect: Mapping[str, Any], request: SignableRequest, verdict: Verdict)
         return signing.OK
     text = f"{verdict.code} {verdict.message}".lower()
     if kind == "stale" and (verdict.code in _STALE_CODES or "expired" in text):
+        return signing.OK
+    if kind == "unknown-key" and (verdict.code in _UNKNOWN_KEY_CODES or "ak not exist" in text):
         return signing.OK
     if kind == "bad-signature" and _has_auth(request) and "expired" not in text and (
             verdict.code in _BAD_SIGNATURE_CODES or "signature" in text):
