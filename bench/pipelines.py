@@ -124,33 +124,47 @@ def raw_loopback(bench: Bench, n: int, url: str | None = None,
 
     Each call gets its own live resource (set up untimed: in-process, or through ``setup`` for
     a mock at ``url`` elsewhere), so every answer is a 2xx success as in a positive case; the
-    requests are built before the clock starts."""
+    requests are built before the clock starts, and requests prepares and signs each in the
+    loop (the embedded mock verifies signatures), as any plain requests loop with an auth
+    object would."""
     base = url or bench.url
     setup = setup or bench.run.embedded.app.states.setup  # type: ignore[union-attr]
+    auth = bench.auth()
+    built = [build_request(bench.contract, params, base, style=auth.style)
+             for params in _valid_calls(bench, n, setup)]
+    ok = 0
     with requests.Session() as session:
         session.trust_env = False
-        prepared = _signed_calls(bench, n, base, setup, session)
-        ok = 0
         started = time.perf_counter()
-        for request in prepared:
-            response = session.send(request, timeout=10)
+        for wire in built:
+            response = session.request(wire.method, wire.url, headers=wire.headers,
+                                       data=wire.body or None, auth=auth.auth, timeout=10)
             ok += response.status_code < 300
         elapsed = time.perf_counter() - started
     return Measure(n, elapsed, failures=n - ok, note="non-2xx answers" if ok < n else "")
 
 
+def _valid_calls(bench: Bench, n: int, setup: Callable[[str, dict[str, Any]], dict[str, Any]]
+                 ) -> list[dict[str, Any]]:
+    """``n`` valid calls' parameters, each on its own live resource."""
+    bound = binding(bench.contract)
+    calls_ = []
+    for _ in range(n):
+        values = setup(bound.state, dict(bound.state_params))
+        params, _ = valid_params(bench.contract, lambda state, p, v=values: dict(v))
+        calls_.append(params)
+    return calls_
+
+
 def _signed_calls(bench: Bench, n: int, base: str,
                   setup: Callable[[str, dict[str, Any]], dict[str, Any]],
                   session: requests.Session) -> list[requests.PreparedRequest]:
-    """``n`` valid calls, each on its own live resource, prepared and signed as the run signs
-    them (before any clock starts: the raw rows time HTTP alone)."""
-    contract, auth = bench.contract, bench.auth()
-    bound = binding(contract)
+    """``n`` valid calls prepared and signed as the run signs them (for the mock's WSGI app
+    alone: no HTTP, so nothing to sign in a loop)."""
+    auth = bench.auth()
     prepared = []
-    for _ in range(n):
-        values = setup(bound.state, dict(bound.state_params))
-        params, _ = valid_params(contract, lambda state, p, v=values: dict(v))
-        request = build_request(contract, params, base, style=auth.style).to_requests()
+    for params in _valid_calls(bench, n, setup):
+        request = build_request(bench.contract, params, base, style=auth.style).to_requests()
         request.auth = auth.auth
         prepared.append(session.prepare_request(request))
     return prepared
