@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from backup_conformance.checks.case import Observed
 from backup_conformance.checks.registry import layers_for
 from backup_conformance.contracts import Contract
 
@@ -26,7 +27,16 @@ def vendor_level(strictness: str) -> bool:
     return "vendor-common" in layers_for(strictness)
 
 
-def success_statuses(contract: Contract, strictness: str) -> Allowed:
+def business_failure(contract: Contract, observed: Observed) -> bool:
+    """HTTP 200 with ``"Success": false``: how an Alibaba page says a call failed (the Success
+    row of its response table)."""
+    if contract.family != "alibaba-rpc" or observed.status != 200 or observed.json_error:
+        return False
+    body = observed.json
+    return isinstance(body, dict) and body.get("Success") is False
+
+
+def success_statuses(contract: Contract) -> Allowed:
     """The page's 2xx at every level: a service-wide appendix (e.g. VBS's 204 for DELETE) does
     not widen what the operation's own page documents (ANOMALIES.md, 002:69-71)."""
     status = contract.success_status
