@@ -19,7 +19,7 @@ from backup_conformance.checks.expectations import (
 )
 from backup_conformance.checks.failures import Violation
 from backup_conformance.checks.registry import check
-from backup_conformance.contracts import schema_validator
+from backup_conformance.contracts import Contract, schema_validator
 
 _REJECTED = ("negative", "business-error", "auth-rejected")
 
@@ -54,15 +54,15 @@ def rejects_invalid(case: Case, observed: Observed) -> None:
         " or HTTP 200 with Success=false" if case.kind == "business-error"
         and case.contract.family == "alibaba-rpc" else "")
     raise Violation(what[case.kind], received=f"{observed.status} {observed.excerpt(120)}",
-                    documented=documented, source=_requirement_source(case))
+                    documented=documented, source=_requirement_source(case.contract))
 
 
-def _requirement_source(case: Case) -> str:
-    rows = case.contract.operation.get("x-status-codes", [])
+def _requirement_source(contract: Contract) -> str:
+    rows = contract.operation.get("x-status-codes", [])
     abnormal = [r["x-source"] for r in rows if r["kind"] == "abnormal"]
     if abnormal:
         return abnormal[0]
-    return f"{case.contract.page}: the request parameter table (required flags, types, enums)"
+    return f"{contract.page}: the request parameter table (required flags, types, enums)"
 
 
 @check("documented-status", title="An error status is one the documents list", layer="page")
