@@ -6,6 +6,7 @@ The guard is proved to fail: on a deliberately mis-declared deriver and on a tes
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,7 +14,14 @@ import pytest
 
 import backup_conformance.cases.evidence  # noqa: F401  (registers the sequence derivers)
 from backup_conformance.cases.auth import ANY_CODE, variant
-from backup_conformance.checks import Case, CheckFailure, Observed, check, judge_sequence
+from backup_conformance.checks import (
+    Case,
+    CheckFailure,
+    Observed,
+    check,
+    judge_sequence,
+    registered,
+)
 from backup_conformance.checks import evidence as ev
 from backup_conformance.checks.evidence import Evidence
 from backup_conformance.checks.sequence_checks import AuthAttempt
@@ -144,3 +152,19 @@ def test_wrong_secret_and_stale_codes_are_judged_at_strict_only(
     assert _fails(auth.check, api, at["strict"], "strict")
     elsewhere = AuthAttempt(name, "acs3", _json(418, "{}"), "s", auth.accepted(family, "vendor"))
     assert _fails(auth.check, api, elsewhere, "vendor")
+
+
+def test_the_checks_command_prints_the_table(capsys: pytest.CaptureFixture[str]) -> None:
+    from backup_conformance.cli import main
+
+    assert main(["checks", "--api", "vbs.CancelBackupSharing"]) == 0
+    out = capsys.readouterr().out
+    assert "success-status (page; judged at docs, vendor, strict)\n" in out
+    assert ("  vbs.CancelBackupSharing: a valid request gets [200] — 002_2942722f5d95fee0.txt:65 "
+            "[prevails over huawei_vbs_status_codes_otc.txt:20]") in out
+    assert "empty-body (strict; judged at strict)\n  not judged at vendor\n" in out
+    assert main(["checks", "--json", "--api", "hbr.CancelBackupJob"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["check"] for r in rows} == set(registered())
+    assert main(["checks", "--api", "nope"]) == 2
+    assert capsys.readouterr().err.startswith("backup-conformance checks: unknown API id 'nope'")
