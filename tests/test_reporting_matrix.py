@@ -187,7 +187,7 @@ def test_the_matrix_shows_each_checks_evidence_and_levels(passing: Run) -> None:
             "overrides": []} in evidence["success-status"]["evidence"]
     text = (passing.reports / "matrix.md").read_text()
     assert "Evidence per check (at <code>vendor</code>" in text
-    assert "| `empty-body` | strict | strict | not judged at `vendor` |" in text
+    assert "| `empty-body` | strict | strict | not judged at vendor |" in text
 
 
 def test_a_failure_names_the_evidence_it_rested_on(failing: Run) -> None:

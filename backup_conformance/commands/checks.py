@@ -35,6 +35,7 @@ def register(commands: Any) -> None:
 def checks(args: argparse.Namespace) -> int:
     import backup_conformance.cases.evidence  # noqa: F401  (the sequence checks' derivers)
     from backup_conformance.checks.evidence import table
+    from backup_conformance.reporting.evidence_view import describe
 
     try:
         catalogue = load_catalogue()
@@ -52,9 +53,5 @@ def checks(args: argparse.Namespace) -> int:
         if not judged:
             print(f"  not judged at {args.strictness}")
         for e in (e for e in row["evidence"] if e["level"] == args.strictness):
-            notes = [f"{e['table']} table"] if e["table"] else []
-            notes += [f"contested by {', '.join(e['contested'])}"] if e["contested"] else []
-            notes += [f"prevails over {', '.join(e['overrides'])}"] if e["overrides"] else []
-            print(f"  {e['api']}: {e['fact']} — {e['source']}"
-                  + (f" [{'; '.join(notes)}]" if notes else ""))
+            print(f"  {e['api']}: {e['fact']} — {describe(e)}")
     return EXIT_OK

@@ -18,17 +18,28 @@ class CheckLine:
     levels: tuple[str, ...]
     judged: bool  # at the run's strictness
     sources: tuple[str, ...]  # each with its table state / contest in brackets
+    level: str
+
+    def shown(self) -> tuple[str, ...]:
+        """What the report's "rests on" cell lists."""
+        if not self.judged:
+            return (f"not judged at {self.level}",)
+        return self.sources or ("nothing on these APIs",)
+
+
+def level_of(matrix: Mapping[str, Any]) -> str:
+    return str(matrix.get("strictness") or "vendor")
 
 
 def lines(matrix: Mapping[str, Any]) -> list[CheckLine]:
     """One line per check of the matrix's evidence table (none for older matrices)."""
-    level = matrix.get("strictness") or "vendor"
+    level = level_of(matrix)
     found = []
     for row in matrix.get("evidence") or []:
         rows = [e for e in row["evidence"] if e["level"] == level]
         found.append(CheckLine(row["check"], row["layer"], tuple(row["levels"]),
                                level in row["levels"],
-                               tuple(dict.fromkeys(describe(e) for e in rows))))
+                               tuple(dict.fromkeys(describe(e) for e in rows)), level))
     return found
 
 

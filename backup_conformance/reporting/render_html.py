@@ -263,22 +263,17 @@ def _failure(failure: Mapping[str, str]) -> str:
 
 
 def _evidence(matrix: Mapping[str, Any]) -> list[str]:
-    found = evidence_view.lines(matrix)
-    if not found:
+    rows = [f'<tr data-check="{_e(line.check)}"><td><code>{_e(line.check)}</code></td>'
+            f"<td>{_e(line.layer)}</td><td>{_e(', '.join(line.levels))}</td><td><ul>"
+            + "".join(f"<li>{_e(text)}</li>" for text in line.shown()) + "</ul></td></tr>"
+            for line in evidence_view.lines(matrix)]
+    if not rows:
         return []
-    level = matrix.get("strictness") or "vendor"
-    out = [f'<h2>Evidence per check</h2><p class="meta">at <code>{_e(level)}</code>; '
-           "every API and level is in matrix.json</p>",
-           '<table id="evidence"><thead><tr><th>check</th><th>layer</th><th>judged at</th>'
-           "<th>rests on</th></tr></thead><tbody>"]
-    for line in found:
-        rests = ("".join(f"<li>{_e(s)}</li>" for s in line.sources) or "<li>nothing on "
-                 "these APIs</li>") if line.judged else f"<li>not judged at {_e(level)}</li>"
-        out.append(f'<tr data-check="{_e(line.check)}"><td><code>{_e(line.check)}</code></td>'
-                   f"<td>{_e(line.layer)}</td><td>{_e(', '.join(line.levels))}</td>"
-                   f"<td><ul>{rests}</ul></td></tr>")
-    out.append("</tbody></table>")
-    return out
+    return [f'<h2>Evidence per check</h2><p class="meta">at <code>'
+            f"{_e(evidence_view.level_of(matrix))}</code>; every API and level is in "
+            'matrix.json</p><table id="evidence"><thead><tr><th>check</th><th>layer</th>'
+            "<th>judged at</th><th>rests on</th></tr></thead><tbody>", *rows,
+            "</tbody></table>"]
 
 
 def _baseline(verdict: Mapping[str, Any] | None) -> list[str]:

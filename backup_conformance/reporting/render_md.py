@@ -79,18 +79,15 @@ def render(matrix: Mapping[str, Any]) -> str:
 
 
 def _evidence(matrix: Mapping[str, Any]) -> list[str]:
-    found = evidence_view.lines(matrix)
-    if not found:
+    rows = [f"| `{line.check}` | {line.layer} | {', '.join(line.levels)} | "
+            f"{_esc(_clip('; '.join(line.shown()), 900))} |"
+            for line in evidence_view.lines(matrix)]
+    if not rows:
         return []
-    level = matrix.get("strictness") or "vendor"
-    out = [f"<details><summary>Evidence per check (at <code>{level}</code>; every level in "
-           "matrix.json)</summary>", "", "| check | layer | judged at | rests on |",
-           "| --- | --- | --- | --- |"]
-    for line in found:
-        rests = "; ".join(line.sources) if line.judged else f"not judged at `{level}`"
-        out.append(f"| `{line.check}` | {line.layer} | {', '.join(line.levels)} | "
-                   f"{_esc(_clip(rests or 'nothing on these APIs', 900))} |")
-    return [*out, "", "</details>", ""]
+    return [f"<details><summary>Evidence per check (at <code>{evidence_view.level_of(matrix)}"
+            "</code>; every level in matrix.json)</summary>", "",
+            "| check | layer | judged at | rests on |", "| --- | --- | --- | --- |", *rows, "",
+            "</details>", ""]
 
 
 def _cell(cell: Mapping[str, Any]) -> str:
