@@ -137,8 +137,10 @@ def _fails(name: str, api: str, seen: AuthAttempt, strictness: str) -> bool:
     ("stale", "dbs.StopBackupPlan", "alibaba-rpc", 400, "RequestExpired"),
     ("wrong-secret", "vbs.CancelBackupSharing", "huawei-rest", 401, "APIGW.0302"),
     ("stale", "gaussdbfornosql.DeleteBackup", "huawei-rest", 401, "APIGW.0303"),
+    ("unknown-key", "hbr.CancelBackupJob", "alibaba-rpc", 404, "AccessKeyNotFound"),
+    ("unknown-key", "gaussdbfornosql.DeleteBackup", "huawei-rest", 401, "APIGW.0304"),
 ])
-def test_wrong_secret_and_stale_codes_are_judged_at_strict_only(
+def test_auth_rejection_codes_are_judged_at_strict_only(
         name: str, api: str, family: str, status: int, code: str) -> None:
     """The level this guard moved: no table listing these codes is held whole, so at 'vendor'
     a documented status suffices (an undocumented one still fails); 'strict' wants the code."""

@@ -216,3 +216,22 @@ def test_a_matrix_without_evidence_still_validates_and_renders() -> None:
                 "contested": [], "overrides": []}]}
     with pytest.raises(jsonschema.ValidationError, match="'partial' is not one of"):
         validate_matrix({**matrix, "evidence": [row]})
+
+
+def test_the_summary_says_why_tests_were_not_run() -> None:
+    """Anomaly withholdings apart from everything else, so "not run" cannot hide a suite."""
+    from backup_conformance.reporting.summary import not_run_lines
+
+    anomaly = ("doc anomaly example-request-omits-path-param-id (002_x.txt:56): The sample "
+               "request has no {id} segment")
+    withheld = _record(("vbs.CancelBackupSharing",), "example", "not-run", reason=anomaly)
+    passed = _record(("vbs.CancelBackupSharing",), "positive", "passed")
+    assert not_run_lines([passed]) == []
+    assert not_run_lines([withheld, passed]) == [
+        "not run: 1 withheld by recorded doc anomalies (example-request-omits-path-param-id; "
+        "see the contracts' ANOMALIES.md)",
+        "not run: nothing else; every suite ran"]
+    no_keys = [_record(("hbr.CancelBackupJob",), c, "not-run", reason="no credentials for hbr")
+               for c in ("auth-unsigned", "auth-stale")]
+    lines = not_run_lines([withheld, *no_keys])
+    assert lines[1:] == ["not run: 2 for other reasons:", "  2 x no credentials for hbr"]

@@ -66,7 +66,8 @@ def _documented_error_code(contract: Contract, strictness: str) -> Iterator[Evid
         # contested: a code the sources tie to this status too, which the check refuses here
         contested = tuple(s for c in conflicts if status in c["statuses"]
                           and c["code"] not in allowed.values for s in c["sources"])
-        yield Evidence(f"a {status} carries one of {len(allowed.values)} documented codes",
+        yield Evidence(f"a {status} carries one of {len(allowed.values)} documented codes "
+                       "(auth rejections excepted: the auth checks judge theirs)",
                        allowed.source, _weakest(states), contested)
 
 
