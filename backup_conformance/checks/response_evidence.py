@@ -92,9 +92,16 @@ def _weakest(states: list[str]) -> str:
 @derives("response-schema")
 def _response_schema(contract: Contract, strictness: str) -> Iterator[Evidence]:
     schema = contract.response_schema(contract.success_status)
-    if schema is not None:
-        yield Evidence("a success body matches the page's response table",
-                       str(schema.get("x-source", contract.page)))
+    if schema is None:
+        return
+    lines = sorted(int(str(row["x-source"]).rsplit(":", 1)[1])
+                   for row in (schema.get("properties") or {}).values()
+                   if str(row.get("x-source", "")).startswith(f"{contract.page}:"))
+    where = str(schema.get("x-source", contract.page))
+    if lines:
+        span = str(lines[0]) if lines[0] == lines[-1] else f"{lines[0]}-{lines[-1]}"
+        where = f"{contract.page}:{span}"
+    yield Evidence("a success body matches the page's response table (field types)", where)
 
 
 @derives("success-flag")
