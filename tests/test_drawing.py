@@ -6,6 +6,7 @@ were drawn."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 from collections.abc import Callable, Iterator, Mapping
@@ -149,6 +150,8 @@ def test_an_unconstrained_untyped_parameter_cannot_be_broken() -> None:
 def test_strategies_are_built_once_per_operation_and_mode() -> None:
     contract = CATALOGUE["dbs.StopBackupPlan"]
     assert drawing.strategy(contract, "negative") is drawing.strategy(contract, "negative")
+    other = dataclasses.replace(contract)  # another catalogue's operation under the same id
+    assert drawing.strategy(other, "negative") is not drawing.strategy(contract, "negative")
     with pytest.raises(ValueError, match="expected 'positive' or 'negative'"):
         drawing.strategy(contract, "sideways")
 

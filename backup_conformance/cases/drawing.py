@@ -49,20 +49,24 @@ _OTHER_TYPES = {"array": {"type": "array", "maxItems": 3,
                           "items": {"type": ["boolean", "integer", "string"]}}}
 _SCALARS = st.none() | st.booleans() | st.integers() | st.text(max_size=8)
 _ANNOTATIONS = ("description", "example", "examples", "title")
-_STRATEGIES: dict[tuple[str, str], st.SearchStrategy[Any]] = {}
+#: By API id and mode: the contract it was built for (another catalogue may reuse the id) and
+#: the strategy.
+_STRATEGIES: dict[tuple[str, str], tuple[Contract, st.SearchStrategy[Any]]] = {}
 
 
 def strategy(contract: Contract, mode: str) -> st.SearchStrategy[Any]:
     """Schemathesis ``Case`` objects of ``contract`` in ``mode`` (built once per mode)."""
     key = (contract.api_id, mode)
-    if key not in _STRATEGIES:
+    cached = _STRATEGIES.get(key)
+    if cached is None or cached[0] is not contract:
         if mode == "positive":
-            _STRATEGIES[key] = _positive(contract)
+            cached = (contract, _positive(contract))
         elif mode == "negative":
-            _STRATEGIES[key] = _negative(contract)
+            cached = (contract, _negative(contract))
         else:
             raise ValueError(f"mode {mode!r}: expected 'positive' or 'negative'")
-    return _STRATEGIES[key]
+        _STRATEGIES[key] = cached
+    return cached[1]
 
 
 def _positive(contract: Contract) -> st.SearchStrategy[Any]:
@@ -106,11 +110,12 @@ def _negative(contract: Contract) -> st.SearchStrategy[Any]:
 
 
 def valid(spec: ParameterSpec) -> st.SearchStrategy[Any]:
-    """Values of ``spec`` its schema allows (a path segment is never empty; a header value
-    is printable ASCII, as HTTP carries it)."""
+    """Values of ``spec`` its schema allows (a path segment is never empty, "." or "..",
+    which name another URL; a header value is printable ASCII, as HTTP carries it)."""
     schema = _schema(spec)
     if spec.location == "path" and schema.get("type") == "string":
         schema["minLength"] = max(1, int(schema.get("minLength", 0)))
+        return _values(spec.location, schema).filter(lambda v: v not in (".", ".."))
     return _values(spec.location, schema)
 
 
