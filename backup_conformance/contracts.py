@@ -207,6 +207,20 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
     return _load((root or contracts_dir()).resolve())
 
 
+#: The ``sources/`` folder of every catalogue loaded, in load order (``--contracts DIR``).
+_SOURCE_FOLDERS: dict[Path, None] = {}
+
+
+def source_file(name: str) -> Path | None:
+    """The page or vendor appendix a contract cites by file name: from the project's sources
+    or those of any catalogue loaded (so a ``--contracts DIR`` run quotes its own pages)."""
+    for base in dict.fromkeys([contracts_dir() / "sources", *_SOURCE_FOLDERS]):
+        for candidate in (base / name, base / "vendor-common" / Path(name).name):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
 _ENTRY_KEYS = ("api_id", "family", "service", "page", "openapi", "facts", "vendor_common")
 
 
@@ -239,4 +253,5 @@ def _load(base: Path) -> Catalogue:
         contracts[entry["api_id"]] = contract
     if not contracts:
         raise ContractError(f"{base / 'catalogue.json'}: lists no API")
+    _SOURCE_FOLDERS[base / "sources"] = None
     return Catalogue(contracts, base)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -242,3 +243,8 @@ def test_a_mutant_of_the_generic_mock_is_caught(served: tuple[MockApp, str], fol
                       suite.removesuffix(".py"))
     assert result.returncode == 1, result.stdout[-3000:]
     assert f"[{check}]" in result.stdout
+    # the failure quotes the page it cites, which only the --contracts folder holds
+    matrix = (tmp_path / "matrix.json").read_text()
+    quotes = re.findall(r'"quote": "([^"]+)"', matrix)
+    assert quotes, "no failure quoted its page"
+

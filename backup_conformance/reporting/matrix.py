@@ -21,7 +21,7 @@ from typing import Any
 
 from backup_conformance.checks.evidence import for_failure
 from backup_conformance.checks.registry import registered
-from backup_conformance.paths import contracts_dir
+from backup_conformance.contracts import source_file
 from backup_conformance.reporting.collect import CaseRecord
 from backup_conformance.secrets import scrub_data
 
@@ -205,13 +205,14 @@ def quote_source(source: str) -> str:
     return " / ".join(picked[:QUOTE_LINES])[:300]
 
 
-@cache
 def _page_lines(name: str) -> tuple[str, ...]:
-    base = contracts_dir() / "sources"
-    for candidate in (base / name, base / "vendor-common" / Path(name).name):
-        if candidate.is_file():
-            return tuple(candidate.read_text(encoding="utf-8", errors="replace").splitlines())
-    return ()
+    path = source_file(name)
+    return _lines(path) if path is not None else ()
+
+
+@cache
+def _lines(path: Path) -> tuple[str, ...]:
+    return tuple(path.read_text(encoding="utf-8", errors="replace").splitlines())
 
 
 @cache
