@@ -6,7 +6,8 @@ does not exist) is HTTP 200 with ``"Success": false`` (000:71, 001:73 "Indicates
 request is successful"), an unknown job is HBR's ``TaskNotFound`` 404 and unknown clients its
 ``ObjectNotExist`` 404 (HBR error-code excerpts), invalid HBR parameters are HBR's own
 ``BadRequest`` 400, DBS success bodies leave out ``ErrCode``/``ErrMessage`` (the page ties them
-to failure, 001:70-79), and keys come in another order.
+to failure, 001:70-79), HBR success bodies carry an extra ``HostId``, and keys come in
+another order.
 """
 
 from __future__ import annotations
@@ -117,7 +118,8 @@ class Alibaba:
 
     def _hbr_success(self) -> dict[str, Any]:
         message = "OK" if "hbr-message-ok" in self.faults else "successful"  # 000:58
-        return {"Success": True, "Code": "200", "Message": message, "RequestId": request_id()}
+        return {"Success": True, "Code": "200", "Message": message, "RequestId": request_id(),
+                "HostId": HOSTS["2017-09-08"]}  # an extra field: no page forbids one
 
     def _stop_plan(self, params: Mapping[str, str], version: str) -> Reply:
         missing = _missing(params, ("BackupPlanId", "StopMethod"))  # 001:38-46

@@ -6,7 +6,9 @@ params name one. Other choices than our mock's, each legal by the pages and the 
 appendix tables: VBS invalid requests are ``VolumeBackup.0002`` ("The request format is
 incorrect.") and a missing sharing ``VolumeBackup.0111``; GeminiDB invalid requests are
 ``DBS.280001`` ("Parameter error.", 400); a request for a method the API lacks is the API
-Gateway's ``APIGW.0101`` 404; ``X-Request-Id`` is a dashed UUID.
+Gateway's ``APIGW.0101`` 404; a path under another project than the signed ``X-Project-Id``
+is forbidden (403, each appendix's no-rights code); a sharing cancel answers ``{}``; error
+bodies carry an extra ``request_id``; ``X-Request-Id`` is a dashed UUID.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ MAX_SHARINGS = 1000
 
 
 def error(status: int, code: str, message: str) -> Reply:
-    return status, {"error_msg": message, "error_code": code}
+    """The envelope (GeminiDB appendix, abnormal request results) plus an undocumented field."""
+    return status, {"error_msg": message, "error_code": code, "request_id": uuid.uuid4().hex}
 
 
 NO_API = error(404, "APIGW.0101",
@@ -85,13 +88,22 @@ class Huawei:
             self.backups.discard((str(params["project_id"]), str(params["backup_id"])))
 
     # --- the operations -------------------------------------------------------------------
-    def call(self, method: str, path: str, query: Mapping[str, str]) -> Reply:
+    def call(self, method: str, path: str, query: Mapping[str, str],
+             signed_project: str | None) -> Reply:
+        """``signed_project``: the ``X-Project-Id`` the caller signed for, if any; a request
+        for another project's path is forbidden (the signing project scopes the call)."""
         sharing, backup = SHARING.fullmatch(path), BACKUP.fullmatch(path)
         if method != "DELETE":  # both pages document DELETE only (002:11, 004:27)
             return NO_API
         if sharing:
+            if signed_project and sharing["project"] not in ("", signed_project):
+                return error(403, "VolumeBackup.0042",
+                             "The user does not have the rights to perform operations.")
             return self._cancel_sharing(sharing["project"], sharing["id"] or "", query)
         assert backup is not None
+        if signed_project and backup["project"] not in ("", signed_project):
+            return error(403, "DBS.280032", "You do not have permission to perform this "
+                         "operation. Contact the administrator.")
         return self._delete_backup(backup["project"], backup["backup"])
 
     def _cancel_sharing(self, project: str, item: str, query: Mapping[str, str]) -> Reply:
@@ -111,7 +123,8 @@ class Huawei:
                 if owner is None:
                     return error(404, "VolumeBackup.0111", "The backup sharing does not exist.")
                 self.shared[(project, owner)].discard(item)
-        return 200, None  # 002:60-62 "Response None", 002:69 "Normal 200"
+        # 002:60-62 "Response None": an empty JSON object is that too below 'strict'
+        return 200, {}
 
     def _delete_backup(self, project: str, backup: str) -> Reply:
         if not project or not backup:

@@ -121,7 +121,9 @@ class IndependentApp:
                                                      refused.message))
         query = dict(parse_qsl(request.query_string.decode("utf-8", "replace"),
                                keep_blank_values=True))
-        return _huawei_response(self.huawei.call(request.method, request.path, query))
+        signed = request.headers.get("X-Project-Id") if request.headers.get(
+            "Authorization") else None
+        return _huawei_response(self.huawei.call(request.method, request.path, query, signed))
 
 
 def _json(status: int, body: Any, headers: Mapping[str, str] | None = None) -> Response:
