@@ -41,11 +41,15 @@ WITHHELD = {
     "test_examples.py::test_doc_example_is_honoured[vbs.CancelBackupSharing-line56]":
         "doc anomaly example-request-omits-path-param-id (002_2942722f5d95fee0.txt:56)",
 }
-#: Each fault, the API it breaks and the check that must fail on it.
+#: Each fault (issue 12 item 6), the API it breaks, the suites that reach it (``-k``) and the
+#: check that must fail on it.
 KILLS = {
-    "stop-plan-without-id": ("dbs.StopBackupPlan", "success-fields"),
-    "geminidb-202-empty": ("gaussdbfornosql.DeleteBackup", "success-fields"),
-    "hbr-message-ok": ("hbr.CancelBackupJob", "success-fields"),
+    "stop-plan-without-id": ("dbs.StopBackupPlan", "positive or examples", "success-fields"),
+    "geminidb-202-empty": ("gaussdbfornosql.DeleteBackup", "positive or examples",
+                           "success-fields"),
+    "hbr-message-ok": ("hbr.CancelBackupJob", "positive or examples", "success-fields"),
+    "unknown-job-success": ("hbr.CancelBackupJob", "negative", "rejects-invalid"),
+    "sharing-204": ("vbs.CancelBackupSharing", "positive", "success-status"),
 }
 TIMEOUT = 180
 
@@ -118,10 +122,10 @@ def test_the_embedded_default_run_withholds_the_same_and_nothing_else(tmp_path: 
 
 @pytest.mark.parametrize("fault", sorted(KILLS))
 def test_each_single_point_fault_fails_its_check(tmp_path: Path, fault: str) -> None:
-    api, check = KILLS[fault]
+    api, select, check = KILLS[fault]
     app = IndependentApp(Keys.from_env(ENV), PROJECT, faults=[fault])
     with IndependentServer(app) as faulty:
-        code, output, matrix = _run(faulty.url, tmp_path, "--api", api)
+        code, output, matrix = _run(faulty.url, tmp_path, "--api", api, "-k", select)
     assert code == 1, f"{fault} survived ({FAULTS[fault]}): exit {code}\n{output[-3000:]}"
     assert f"[{check}]" in output, output[-3000:]
     failed = [c for cell in matrix["cells"] if cell["api"] == api and cell["failed"]
@@ -138,6 +142,10 @@ def test_the_server_imports_nothing_of_backup_conformance() -> None:
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             assert not any(n.startswith("backup_conformance") for n in names), (path, names)
+
+
+def test_every_fault_has_a_kill() -> None:
+    assert set(KILLS) == set(FAULTS)
 
 
 def test_an_unknown_fault_is_refused() -> None:

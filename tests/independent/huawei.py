@@ -124,7 +124,7 @@ class Huawei:
                     return error(404, "VolumeBackup.0111", "The backup sharing does not exist.")
                 self.shared[(project, owner)].discard(item)
         # 002:60-62 "Response None": an empty JSON object is that too below 'strict'
-        return 200, {}
+        return (204, None) if "sharing-204" in self.faults else (200, {})
 
     def _delete_backup(self, project: str, backup: str) -> Reply:
         if not project or not backup:

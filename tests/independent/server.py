@@ -35,6 +35,8 @@ FAULTS = {
     "stop-plan-without-id": "StopBackupPlan success lacks BackupPlanId (001:83, sample 001:101)",
     "geminidb-202-empty": "GeminiDB delete answers 202 {} without job_id (004:52-60)",
     "hbr-message-ok": "HBR success carries Message 'OK', not 'successful' (000:58, 003:57)",
+    "unknown-job-success": "cancelling a job that does not exist reports Success: true (000:66)",
+    "sharing-204": "a cancelled sharing answers 204, not its page's 200 (002:69-71)",
 }
 EXTRA = {"X-Served-By": "independent-conformance-server"}  # undocumented, hence legal
 
