@@ -1,6 +1,6 @@
-"""Auth and signing: with credentials configured for a service, an unsigned, a wrongly signed
-and a stale request are each rejected with the vendor's documented code and status, and a
-validly signed one is accepted (docs/design.md section 2 item 3, section 3).
+"""Auth and signing: with credentials configured for a service, an unsigned, a wrongly signed,
+an unknown key's and a stale request are each rejected with the vendor's documented code and
+status, and a validly signed one is accepted (docs/design.md section 2 item 3, section 3).
 
 Signing is the vendors' common convention, not a page fact, so these are ``vendor-common``
 checks; the accepted codes come from ``backup_conformance.signing.errors`` via
@@ -61,6 +61,14 @@ def test_wrong_secret_is_rejected(bc_run: Run, bc_contract: Contract) -> None:
     _attempt(bc_run, bc_contract, "wrong-secret")
 
 
+@pytest.mark.check("auth-unknown-key-rejected")
+def test_unknown_access_key_is_rejected(bc_run: Run, bc_contract: Contract) -> None:
+    """Signed correctly by an access key id the account does not have: Alibaba
+    InvalidAccessKeyId.NotFound 404 (400 on another common-error page: both accepted below
+    strict), Huawei APIGW.0301 401."""
+    _attempt(bc_run, bc_contract, "unknown-key")
+
+
 @pytest.mark.check("auth-stale-rejected")
 def test_stale_request_is_rejected(bc_run: Run, bc_contract: Contract) -> None:
     """Signed beyond the vendors' 15-minute window: Alibaba InvalidTimeStamp.Expired 400,
@@ -70,6 +78,6 @@ def test_stale_request_is_rejected(bc_run: Run, bc_contract: Contract) -> None:
 
 @pytest.mark.check("auth-valid-accepted")
 def test_valid_signature_is_accepted(bc_run: Run, bc_contract: Contract) -> None:
-    """The control: the same call, validly signed, is accepted (else the three rejections
+    """The control: the same call, validly signed, is accepted (else the four rejections
     above prove nothing about signing)."""
     _attempt(bc_run, bc_contract, "valid")

@@ -42,7 +42,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("lifecycle", [
             pytest.param(life, id=life.api_id, marks=pytest.mark.api(life.api_id))
             for life in found] or [pytest.param(None, id="no-api", marks=pytest.mark.skip(
-                reason=f"not run: {behaviour} applies to {applies}, which --api leaves out"))])
+                reason=f"not run: {behaviour} applies to {applies}, none of them in this "
+                       "run (--api / --contracts)"))])
     if "lifecycle_set" in metafunc.fixturenames:
         found = lifecycles(catalogue)
         marks = [pytest.mark.api(a) for a in dict.fromkeys(life.api_id for life in found)]
@@ -51,7 +52,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             pytest.param(tuple(found), id="+".join(dict.fromkeys(f.api_id for f in found)),
                          marks=marks)] if found else [pytest.param(
             (), id="no-api", marks=pytest.mark.skip(
-                reason="not run: --api leaves out every API with a lifecycle"))])
+                reason="not run: no API of this run (--api / --contracts) has a lifecycle"))])
 
 
 @pytest.mark.check("repeat-refused")

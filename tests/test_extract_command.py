@@ -120,3 +120,19 @@ def test_an_unknown_flag_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
         main(["extract", "--chek"])
     assert exit_info.value.code == 2
     assert "unrecognized arguments: --chek" in capsys.readouterr().err
+
+
+def test_a_page_naming_no_service_is_flagged_with_the_fix(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A Huawei page without an IAM action row names no service; the summary says so and
+    how to give one, and says nothing once ``--api-id`` gives it."""
+    page = str(Path(__file__).resolve().parents[1] / "fixtures" / "reference" / "docs"
+               / "huawei_vbs_SharingABackup_otc.txt")
+    assert main(["extract", page, "--out", str(tmp_path / "a")]) == 0
+    out = capsys.readouterr().out
+    assert ("no service: huawei_vbs_SharingABackup_otc.txt states none; a run routes and signs "
+            "by service, so pass --api-id SERVICE.SharingABackup") in out
+    assert main(["extract", page, "--out", str(tmp_path / "b"),
+                 "--api-id", "vbs.SharingABackup"]) == 0
+    out = capsys.readouterr().out
+    assert "vbs.SharingABackup" in out and "no service" not in out

@@ -10,6 +10,7 @@ from mock_client import MockClient
 
 from backup_conformance.contracts import load_catalogue
 from backup_conformance.mock import MockApp, MockServer
+from backup_conformance.mock.app import MOCK_BUG
 from backup_conformance.mock.faults import (
     Fault,
     FaultInjector,
@@ -97,3 +98,25 @@ def test_spec_parsing(tmp_path: Path) -> None:
                     'api = "dbs.StopBackupPlan"\n')
     faults, seed = load_file(toml, CATALOGUE)
     assert (faults, seed) == ([Fault("throttle", 0.2, "dbs.StopBackupPlan")], 3)
+
+
+def test_a_handler_crash_is_a_vendor_500_and_named_on_stderr(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A mock bug answers in the vendor's internal-error shape and says so on stderr with
+    ``MOCK_BUG``, which the mutation self-test reads so a crash never counts as a kill."""
+    app = MockApp(CATALOGUE)
+
+    def crash(*args: object) -> None:
+        raise KeyError("VaultId")
+
+    app._handlers["hbr.CancelBackupJob"] = crash  # type: ignore[assignment]
+    server = MockServer(app).start()
+    try:
+        client = MockClient(server.url, CATALOGUE)
+        response = client.call("hbr.CancelBackupJob", {"JobId": "job-1", "VaultId": "v-1"})
+    finally:
+        server.stop()
+    assert response.status_code == 500
+    assert response.json()["Code"] == "InternalError"
+    err = capsys.readouterr().err
+    assert f"{MOCK_BUG} answering POST /" in err and "KeyError: 'VaultId'" in err

@@ -35,6 +35,7 @@ import backup_conformance.checks as checks_package
 from backup_conformance.checks import registered
 from backup_conformance.contracts import STRICTNESS_LEVELS, load_catalogue
 from backup_conformance.mock import MockApp, MockServer
+from backup_conformance.mock.app import MOCK_BUG
 from backup_conformance.mock.auth import Credentials, Verifying
 from backup_conformance.mock.mutations import Mutation, bank
 
@@ -143,11 +144,12 @@ def mutant_job(mutation: Mutation) -> Job:
 
 
 def baseline_jobs() -> list[Job]:
-    """Conforming mocks the suites must pass: the reference (at the default, vendor), the
-    relaxed variant at docs and vendor, and both against a verifying mock for the auth suite
-    (which the embedded, unsigned runs report as not run)."""
+    """Conforming mocks the suites must pass: the reference (at the default, vendor, and at
+    strict: its choices are the best-evidenced ones), the relaxed variant at docs and vendor, and both against a verifying mock with fixed credentials
+    for the auth suite (the embedded runs verify too, with the run's ephemeral credentials)."""
     return [
         Job("reference@vendor", ("suites", "--strictness", "vendor"), lean=False),
+        Job("reference@strict", ("suites", "--strictness", "strict"), lean=False),
         Job("relaxed@docs", ("suites", "--strictness", "docs"), "relaxed", lean=False),
         Job("relaxed@vendor", ("suites", "--strictness", "vendor"), "relaxed", lean=False),
         Job("reference-auth@vendor", ("suites/test_auth.py", "--strictness", "vendor"),
@@ -261,8 +263,10 @@ def _target(job: Job) -> Iterator[list[str]]:
 
 
 def killed(mutation: Mutation, result: Result) -> bool:
-    """Exit 1 (tests failed) with the mutant's check named in a failure."""
-    return result.exit_code == 1 and f"[{mutation.check}]" in result.output
+    """Exit 1 (tests failed) with the mutant's check named in a failure, and the mock never
+    crashed: a check that fires on a crash's 500 caught a mock bug, not the mutant's fault."""
+    return (result.exit_code == 1 and f"[{mutation.check}]" in result.output
+            and MOCK_BUG not in result.output)
 
 
 def all_checks() -> Mapping[str, Any]:
@@ -404,3 +408,13 @@ def test_unknown_names_are_refused_with_the_nearest(kwargs: dict[str, Any], mess
     with pytest.raises(ValueError, match="Valid: ") as raised:
         MockApp(**kwargs)
     assert message in str(raised.value)
+
+
+def test_a_mock_crash_is_no_kill() -> None:
+    """The check a mutant names, failing on the 500 of a mock crash, caught a mock bug (as
+    ``hbr-vaultid-not-required`` once did with a KeyError), not the mutant's fault."""
+    mutation = bank()["hbr-vaultid-not-required"]
+    failed = f"[{mutation.check}] An invalid request was not rejected with a 4xx\nReceived: 500"
+    assert killed(mutation, Result(mutation.name, 1, 0.1, failed, "pytest"))
+    crashed = f"{failed}\n{MOCK_BUG} answering POST /:\nKeyError: 'VaultId'"
+    assert not killed(mutation, Result(mutation.name, 1, 0.1, crashed, "pytest"))

@@ -173,3 +173,22 @@ def test_the_schema_rejects_a_matrix_with_an_unknown_status() -> None:
     matrix["cells"][0]["status"] = "green"
     with pytest.raises(jsonschema.ValidationError):
         validate_matrix(matrix)
+
+
+def test_the_summary_says_why_tests_were_not_run() -> None:
+    """Anomaly withholdings apart from everything else, so "not run" cannot hide a suite."""
+    from backup_conformance.reporting.summary import not_run_lines
+
+    anomaly = ("doc anomaly example-request-omits-path-param-id (002_x.txt:56): The sample "
+               "request has no {id} segment")
+    withheld = _record(("vbs.CancelBackupSharing",), "example", "not-run", reason=anomaly)
+    passed = _record(("vbs.CancelBackupSharing",), "positive", "passed")
+    assert not_run_lines([passed]) == []
+    assert not_run_lines([withheld, passed]) == [
+        "not run: 1 withheld by recorded doc anomalies (example-request-omits-path-param-id; "
+        "see the contracts' ANOMALIES.md)",
+        "not run: nothing else; every suite ran"]
+    no_keys = [_record(("hbr.CancelBackupJob",), c, "not-run", reason="no credentials for hbr")
+               for c in ("auth-unsigned", "auth-stale")]
+    lines = not_run_lines([withheld, *no_keys])
+    assert lines[1:] == ["not run: 2 for other reasons:", "  2 x no credentials for hbr"]

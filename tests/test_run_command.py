@@ -95,6 +95,7 @@ def test_services_a_profile_leaves_out_are_not_run(tmp_path: Path) -> None:
                       "-k", "test_invalid_request", "-rs")
     assert result.returncode == 0, result.stdout[-3000:]
     assert "not run: the target profile defines no 'hbr' service" in result.stdout
+    assert "for other reasons:" in result.stdout and "every suite ran" not in result.stdout
     report = json.loads((tmp_path / "resources.json").read_text())
     assert {r["state"] for r in report["resources"]} == {"dbs: a running backup plan"}
 

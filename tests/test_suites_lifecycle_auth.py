@@ -210,7 +210,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Outcome
 
 def test_auth_suite_passes_a_verifying_mock(runs: dict[str, Outcome]) -> None:
     run = runs["verifying"]
-    assert len(run.results) == 4 * len(CATALOGUE), run.output[-3000:]
+    assert len(run.results) == len(variants()) * len(CATALOGUE), run.output[-3000:]
     assert run.count("passed") == len(run.results), run.output[-3000:]
 
 
@@ -251,6 +251,26 @@ def test_contested_status_accepted_below_strict_only() -> None:
     strict = AuthAttempt("wrong-secret", "acs3", at_403, "s", wrong.accepted("alibaba-rpc"))
     assert not _fails("auth-wrong-secret-rejected", api, vendor, "auth-rejected")
     assert _fails("auth-wrong-secret-rejected", api, strict, "auth-rejected")
+
+
+def test_unknown_key_status_is_contested_too() -> None:
+    """InvalidAccessKeyId.NotFound: 404 in the POP gateway table and live answers, 400 on the
+    DNS page (:15): both pass below strict, strict keeps 404; another code never passes."""
+    unknown = variant("unknown-key")
+    code = "InvalidAccessKeyId.NotFound"
+    assert unknown.accepted("alibaba-rpc", "vendor") == {code: frozenset({400, 404})}
+    assert unknown.accepted("alibaba-rpc", "strict") == {code: frozenset({404})}
+    api = "hbr.CancelBackupJob"
+    at_400 = _json(400, f'{{"Code": "{code}", "RequestId": "r"}}')
+    other = _json(400, '{"Code": "SignatureDoesNotMatch", "RequestId": "r"}')
+    seen = {name: AuthAttempt("unknown-key", "acs3", observed, "s",
+                              unknown.accepted("alibaba-rpc", level))
+            for name, observed, level in (("vendor", at_400, "vendor"),
+                                          ("strict", at_400, "strict"),
+                                          ("other", other, "vendor"))}
+    assert not _fails("auth-unknown-key-rejected", api, seen["vendor"], "auth-rejected")
+    assert _fails("auth-unknown-key-rejected", api, seen["strict"], "auth-rejected")
+    assert _fails("auth-unknown-key-rejected", api, seen["other"], "auth-rejected")
 
 
 def test_unsigned_codes_judged_at_strict_only() -> None:

@@ -128,3 +128,24 @@ def test_options_refuse_remote_without_opt_in():
     with pytest.raises(ProfileError, match=r"^--target-url: services\.hbr\.base_url: .*loopback"):
         profile_from_options("https://example.com", env={})
     assert profile_from_options("https://example.com", env={}, allow_remote=True).allow_remote
+
+
+def test_one_service_name_under_two_vendor_families_is_refused_naming_both() -> None:
+    """A service signs one way: Alibaba RDS and Huawei RDS both named ``rds`` would sign one
+    vendor's calls the other's way, so the catalogue is refused, naming both operations."""
+    import dataclasses
+
+    from backup_conformance.contracts import ContractError, load_catalogue
+    from backup_conformance.targets.data import register_catalogue
+
+    catalogue = load_catalogue()
+    alibaba = catalogue["hbr.CancelBackupJob"]
+    huawei = dataclasses.replace(catalogue["vbs.CancelBackupSharing"], service="hbr",
+                                 api_id="hbr.CancelBackupSharing")
+    with pytest.raises(ContractError) as refused:
+        register_catalogue([alibaba, huawei])
+    message = str(refused.value)
+    assert "service 'hbr' is alibaba-rpc in hbr.CancelBackupJob and huawei-rest in " \
+           "hbr.CancelBackupSharing" in message
+    assert "--api-id" in message
+    register_catalogue(catalogue.values())  # the real catalogue passes (and is restored)

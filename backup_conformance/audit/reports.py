@@ -21,8 +21,8 @@ from backup_conformance.audit.judge import EntryVerdicts
 from backup_conformance.reporting import CaseRecord, TestMeta, build_matrix
 from backup_conformance.reporting.allure_labels import labels
 from backup_conformance.reporting.matrix import api_rows, vendor_of
-from backup_conformance.reporting.redact import scrub_data, scrub_secrets
 from backup_conformance.reporting.write import write_all
+from backup_conformance.secrets import scrub_data, scrub_secrets
 
 UNDOCUMENTED = "undocumented"
 KEEP_FAILED = 500

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from backup_conformance import signing
 from backup_conformance.audit.entries import Recorded
 from backup_conformance.contracts import Contract
-from backup_conformance.targets.credentials import (
+from backup_conformance.secrets import (
     ALIBABA_AK,
     ALIBABA_SECRET,
     HUAWEI_AK,

@@ -45,7 +45,7 @@ def _data() -> Mapping[str, Any]:
 
 @dataclass(frozen=True)
 class AuthVariant:
-    name: str  # unsigned | wrong-secret | stale | valid
+    name: str  # unsigned | wrong-secret | unknown-key | stale | valid
     check: str  # the sequence check that judges it
 
     def accepted(self, family: str, strictness: str = "strict") -> dict[str, frozenset[int]]:
@@ -85,6 +85,13 @@ class AuthVariant:
             if service.auth == "huawei-token":
                 return AuthOverride(token=wrong)
             return AuthOverride(secret=wrong)
+        if self.name == "unknown-key":
+            if service.auth == "huawei-token":
+                raise NotApplicable(
+                    f"{service.name} uses huawei-token auth, whose requests carry no access key "
+                    f"id; an unknown key needs AK/SK signing (set "
+                    f"{'/'.join(REQUIRED['huawei-aksk'])})")
+            return AuthOverride(access_key_id=f"BCUNKNOWN{uuid.uuid4().hex[:12].upper()}")
         if service.auth == "huawei-token":
             raise NotApplicable(
                 f"{service.name} uses huawei-token auth, whose requests carry no signing time; "

@@ -174,9 +174,8 @@ def request_id(case: Case, observed: Observed) -> None:
 @check("documented-error-code", title="An error code is one documented for its status",
        layer="vendor-common")
 def documented_error_code(case: Case, observed: Observed) -> None:
-    # An auth rejection's code is judged by the auth checks, from the signing sources
-    # (cases/auth.json); the error tables hold neither InvalidTimeStamp.Expired nor the best-
-    # evidenced 400 of SignatureDoesNotMatch, so judging it here too failed every target at strict.
+    """Not for auth rejections: their codes come from the signing documents (cases/auth.json),
+    which the error tables do not repeat, and the auth checks judge them against those."""
     if observed.status < 400 or observed.json_error or case.kind == "auth-rejected":
         return
     allowed = documented_codes(case.contract, observed.status, case.strictness)

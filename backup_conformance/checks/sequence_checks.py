@@ -62,7 +62,8 @@ class TokenRepeat:
 
 @dataclass(frozen=True)
 class AuthAttempt:
-    """A call whose auth was deliberately ``variant`` (unsigned, wrong-secret, stale, valid).
+    """A call whose auth was deliberately ``variant`` (unsigned, wrong-secret, unknown-key, stale,
+    valid).
 
     ``accepted`` maps each vendor code documented for that failure to the HTTP statuses it
     comes with (empty for ``valid``); ``source`` names the documents behind them.
@@ -216,6 +217,12 @@ def auth_unsigned_rejected(case: Case, seen: AuthAttempt) -> None:
        "with the vendor's code", layer="vendor-common", scope="sequence")
 def auth_wrong_secret_rejected(case: Case, seen: AuthAttempt) -> None:
     _rejected_with_documented_code("auth-wrong-secret-rejected", case, seen)
+
+
+@check("auth-unknown-key-rejected", title="A request signed by an access key id that does not "
+       "exist is rejected with the vendor's code", layer="vendor-common", scope="sequence")
+def auth_unknown_key_rejected(case: Case, seen: AuthAttempt) -> None:
+    _rejected_with_documented_code("auth-unknown-key-rejected", case, seen)
 
 
 @check("auth-stale-rejected", title="A request signed more than 15 minutes ago is rejected "

@@ -16,7 +16,7 @@ from typing import Any
 from backup_conformance.audit import Auditor, AuditTally, InputError, SignatureJudge, read, write
 from backup_conformance.contracts import STRICTNESS_LEVELS, ContractError, load_catalogue
 from backup_conformance.paths import project_root
-from backup_conformance.reporting.redact import scrub_secrets
+from backup_conformance.secrets import scrub_secrets
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 SHOWN = 20  # findings printed in the terminal; the reports hold them all

@@ -84,6 +84,9 @@ def summary(op: Operation) -> str:
         f"{len(op.examples)} examples, {len(op.anomalies)} anomalies"
     ]
     lines += [f"  gap {op.page}:{gap.source.line}: {gap.what}" for gap in op.gaps]
+    if not op.service:
+        lines.append(f"  no service: {op.page} states none; a run routes and signs by service, "
+                     f"so pass --api-id SERVICE.{op.api_id}")
     return "\n".join(lines)
 
 

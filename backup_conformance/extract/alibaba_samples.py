@@ -71,22 +71,7 @@ def _names_json(page: Page, number: int) -> bool:
 
 
 def _json_block(page: Page, first: int, gaps: list[Gap]) -> Example | None:
-    depth, last = 0, None
-    in_string = escaped = False
-    for n, text in page.numbered(first):
-        for char in text:
-            if in_string:
-                in_string = escaped or char != '"'
-                escaped = not escaped and char == "\\"
-            elif char == '"':
-                in_string = True
-            elif char in "{[":
-                depth += 1
-            elif char in "}]":
-                depth -= 1
-        if depth <= 0:
-            last = n
-            break
+    last = page.json_close(first)
     if last is None:
         gaps.append(
             Gap("sample response: JSON block never closes (page cut short?)", page.source(first))

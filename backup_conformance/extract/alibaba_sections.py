@@ -214,20 +214,9 @@ def _json_example(page: Page, first: int, end: int, title: str) -> Example:
 
 def _block_end(page: Page, first: int, end: int) -> int:
     """The line closing the bracket opened on ``first`` (string-aware)."""
-    depth, in_string, escaped = 0, False, False
-    for number, text in page.numbered(first, end):
-        for char in text:
-            if in_string:
-                in_string = escaped or char != '"'
-                escaped = not escaped and char == "\\"
-            elif char == '"':
-                in_string = True
-            elif char in "{[":
-                depth += 1
-            elif char in "}]":
-                depth -= 1
-        if depth <= 0:
-            return number
+    number = page.json_close(first, end)
+    if number is not None:
+        return number
     raise page.error(first, "a complete JSON block (brackets never close)")
 
 

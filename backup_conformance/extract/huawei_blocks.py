@@ -113,24 +113,9 @@ def code_block_end(page: Page, directive: int, end: int) -> int:
 
 def json_end(page: Page, start: int, limit: int) -> int:
     """The line closing the JSON value opened on ``start`` (brackets outside strings)."""
-    depth, in_string, escaped = 0, False, False
-    for number, text in page.numbered(start, limit):
-        for char in text:
-            if in_string:
-                if escaped:
-                    escaped = False
-                elif char == "\\":
-                    escaped = True
-                elif char == '"':
-                    in_string = False
-            elif char == '"':
-                in_string = True
-            elif char in "{[":
-                depth += 1
-            elif char in "}]":
-                depth -= 1
-        if depth <= 0:
-            return number
+    number = page.json_close(start, limit)
+    if number is not None:
+        return number
     if limit >= len(page):
         return len(page)  # the page is cut short inside the sample: a gap, not a refusal
     raise page.error(start, f"the closing bracket of the JSON sample opened at line {start}")

@@ -60,6 +60,25 @@ class Page:
         for number in range(max(1, start), last + 1):
             yield number, self.lines[number - 1]
 
+    def json_close(self, start: int, end: int | None = None) -> int | None:
+        """The line closing the JSON bracket opened on ``start`` (brackets inside strings do
+        not count), or None when it never closes before ``end``: every sample reader's scan."""
+        depth, in_string, escaped = 0, False, False
+        for number, text in self.numbered(start, end):
+            for char in text:
+                if in_string:
+                    in_string = escaped or char != '"'
+                    escaped = not escaped and char == "\\"
+                elif char == '"':
+                    in_string = True
+                elif char in "{[":
+                    depth += 1
+                elif char in "}]":
+                    depth -= 1
+            if depth <= 0:
+                return number
+        return None
+
     def find(
         self,
         match: str | re.Pattern[str] | Callable[[str], bool],

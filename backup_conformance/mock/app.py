@@ -55,6 +55,9 @@ from backup_conformance.validation.rules import RequestValidator, Violation
 STATES_PATH = "/_states"
 
 
+MOCK_BUG = "backup-conformance mock: internal error"  # a crash, never a documented answer
+
+
 class MockApp:
     """The reference mock. ``states`` serves provider states in-process too.
 
@@ -106,6 +109,7 @@ class MockApp:
             is_states = request.path == STATES_PATH
             response = self._states(request) if is_states else self._api(request)
         except Exception:  # a mock bug: say so on stderr, answer in the vendor's shape
+            print(f"{MOCK_BUG} answering {request.method} {request.path}:", file=sys.stderr)
             traceback.print_exc(file=sys.stderr)
             response = self._internal_error(request)
         return response(environ, start_response)

@@ -60,7 +60,7 @@ def cancel_backup_job(world: World, values: Mapping[str, Any], path: Mapping[str
         result = "ok"
     if result == "not-found":
         return Outcome.fail("not-found", detail=f"JobId {values['JobId']} in VaultId "
-                                                f"{values['VaultId']} does not exist.")
+                                                f"{vault} does not exist.")
     if result == "not-cancellable":
         return Outcome.fail("job-not-cancellable",
                             detail=f"The backup job {values['JobId']} is already cancelled.")

@@ -14,7 +14,7 @@ from backup_conformance.reporting import diff
 from backup_conformance.reporting.baseline import Baseline, BaselineError, Entry, verdict_lines
 from backup_conformance.reporting.collect import CaseRecord, Collector, TestMeta
 from backup_conformance.reporting.matrix import build_matrix, load_json
-from backup_conformance.reporting.summary import Progress, table
+from backup_conformance.reporting.summary import Progress, not_run_lines, table
 from backup_conformance.reporting.write import write_all
 
 
@@ -130,5 +130,7 @@ class SessionReports:
             return []
         per_api = self.matrix["per_api"] if self.matrix is not None else None
         out = [("", "")] + [(line, "") for line in table(self.records, api_ids, per_api)]
+        out += [(line, "yellow" if "other reasons" in line or line.startswith("  ") else "")
+                for line in not_run_lines(self.records)]
         out += [(line, "red" if bad else "yellow") for line, bad in self.lines]
         return out + [(f"report: {path}", "") for path in self.written]

@@ -53,6 +53,32 @@ def table(records: Sequence[CaseRecord], apis: Sequence[str],
     return rows
 
 
+ANOMALY = "doc anomaly "  # how cases/examples.py words a withholding
+
+
+def not_run_lines(records: Sequence[CaseRecord]) -> list[str]:
+    """Why each "not run" was not run, grouped: recorded doc anomalies (the page itself is at
+    fault, so no check may judge it) apart from everything else (no credentials, no resources,
+    a dry run), so a reader can tell a complete run from one that left suites out."""
+    reasons = Counter(record.reason for record in records if record.outcome == "not-run")
+    if not reasons:
+        return []
+    anomalies = sorted({r.removeprefix(ANOMALY).split(" ", 1)[0] for r in reasons
+                        if r.startswith(ANOMALY)})
+    withheld = sum(n for r, n in reasons.items() if r.startswith(ANOMALY))
+    other = {r: n for r, n in reasons.items() if not r.startswith(ANOMALY)}
+    lines = []
+    if withheld:
+        lines.append(f"not run: {withheld} withheld by recorded doc anomalies "
+                     f"({', '.join(anomalies)}; see the contracts' ANOMALIES.md)")
+    if other:
+        lines.append(f"not run: {sum(other.values())} for other reasons:")
+        lines += [f"  {n} x {reason}" for reason, n in sorted(other.items())]
+    else:
+        lines.append("not run: nothing else; every suite ran")
+    return lines
+
+
 class Progress:
     """Counts down each API's tests; says when an API's last one has finished."""
 
