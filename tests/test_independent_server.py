@@ -26,6 +26,8 @@ import pytest
 from independent.server import FAULTS, IndependentApp, IndependentServer
 from independent.signatures import Keys
 
+from backup_conformance.cases.auth import variants
+
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = "5a6b7c8d9e0f11223344556677889900"
 ENV = {
@@ -52,6 +54,7 @@ KILLS = {
     "sharing-204": ("vbs.CancelBackupSharing", "positive", "success-status"),
 }
 TIMEOUT = 180
+AUTH_TESTS = len(variants()) * 5  # every auth variant on each of the five APIs
 
 
 @pytest.fixture(autouse=True)
@@ -101,7 +104,7 @@ def test_every_suite_passes_with_signatures_enforced(server: IndependentServer,
         assert reason in not_run[test]
     passed = _cases(matrix, "passed")
     auth = [t for t in passed if t.startswith("test_auth.py::")]
-    assert len(auth) == 4 * 5, sorted(auth)  # four variants x five APIs: signing was judged
+    assert len(auth) == AUTH_TESTS, sorted(auth)  # every variant x five APIs: signing judged
     assert {a["id"] for a in matrix["apis"]} <= {t.split("[")[1].split("-")[0]
                                                  for t in passed if "[" in t}
 
@@ -117,7 +120,8 @@ def test_the_embedded_default_run_withholds_the_same_and_nothing_else(tmp_path: 
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
     matrix = json.loads((tmp_path / "matrix.json").read_text())
     assert set(_cases(matrix, "not-run")) == set(WITHHELD)
-    assert len([t for t in _cases(matrix, "passed") if t.startswith("test_auth.py::")]) == 20
+    assert len([t for t in _cases(matrix, "passed") if t.startswith("test_auth.py::")]) == (
+        AUTH_TESTS)
 
 
 @pytest.mark.parametrize("fault", sorted(KILLS))
