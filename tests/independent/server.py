@@ -89,7 +89,7 @@ class IndependentApp:
                 teardown(params)
                 return _json(200, {})
             raise ValueError(f"unknown action {action!r}")
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             return _json(400, {"error": f"bad provider-state request: {exc!r}",
                                "valid": sorted(self.states)})
 
