@@ -69,7 +69,7 @@ def register(commands: Any) -> None:
     parser.add_argument("--project-id", default=None, metavar="ID",
                         help="the Huawei project every provider state is made in unless its "
                              "params name another (default: HUAWEICLOUD_SDK_PROJECT_ID, else "
-                             "a new project per state); other projects see 404")
+                             "a new project per state); other projects' requests are not found")
     parser.add_argument("--contracts", type=Path, default=None, metavar="DIR",
                         help="contracts folder (default: the project's or the wheel's)")
     parser.error = _one_line_error  # type: ignore[method-assign]
