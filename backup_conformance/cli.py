@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from backup_conformance.commands import audit as audit_command
+from backup_conformance.commands import checks as checks_command
 from backup_conformance.commands import extract as extract_command
 from backup_conformance.commands import mock as mock_command
 from backup_conformance.commands import run as run_command
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     run_command.register(commands)
     audit_command.register(commands)
     snapshot_command.register(commands)
+    checks_command.register(commands)
     return parser
 
 

@@ -361,6 +361,8 @@ class _Reports:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if self.worker:
             return
+        import backup_conformance.cases.evidence  # noqa: F401  (the sequence checks' derivers)
+        from backup_conformance.checks.evidence import table
         from backup_conformance.reporting.matrix import api_rows
 
         run = self.config.stash.get(_RUN, None)
@@ -368,7 +370,8 @@ class _Reports:
             target=run.description if run is not None else _target_text(self.config),
             rows=api_rows(_catalogue(self.config)),
             strictness=str(self.config.getoption("bc_strictness")),
-            matrix_dir=self.config.getoption("bc_matrix_dir"))
+            matrix_dir=self.config.getoption("bc_matrix_dir"),
+            evidence=table(_catalogue(self.config)))
 
     def summary(self, terminalreporter: Any) -> None:
         for line, colour in self.session.summary(list(_catalogue(self.config))):

@@ -72,6 +72,18 @@ def test_an_undocumented_status_is_a_server_finding(tmp_path: Path,
     assert "t.har entry 0" not in out
 
 
+def test_an_audit_failure_names_the_evidence_it_rested_on(tmp_path: Path) -> None:
+    """The audit judges with the response checks only, so its evidence table lists those."""
+    assert _audit(tmp_path, _har(tmp_path, _entry(status=200))) == 1
+    matrix = json.loads((tmp_path / "reports" / "matrix.json").read_text())
+    assert {row["scope"] for row in matrix["evidence"]} == {"response"}
+    failures = [f for cell in matrix["cells"] for case in cell["cases"]
+                for f in case["failures"] if f["check"] == "success-status"]
+    assert failures and failures[0]["evidence"] == [
+        {"fact": "a valid request gets [202]", "source": "004_635508fb7d817dd1.txt:57",
+         "table": "", "contested": [], "overrides": []}]
+
+
 def _cut(tmp_path: Path) -> Path:
     text = _har(tmp_path, _entry(), _entry()).read_text(encoding="utf-8")
     path = tmp_path / "cut.har"

@@ -17,6 +17,7 @@ from backup_conformance.checks import (
     CheckFailure,
     CheckFailures,
     Observed,
+    Violation,
     check,
     failures,
     judge,
@@ -102,3 +103,58 @@ def test_a_schema_validator_is_built_once_per_schema() -> None:
     assert schema_validator(dict(schema)) is not schema_validator(schema)  # keyed by object
     assert schema_validator(schema).is_valid({"job_id": "x"})
     assert not schema_validator(schema).is_valid({"job_id": 7})
+
+
+@pytest.fixture
+def scratch_checks(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """A registry of this test's own checks, so registering them leaves the real one intact."""
+    from backup_conformance.checks import registry
+
+    scratch: dict[str, Any] = {}
+    monkeypatch.setattr(registry, "_REGISTRY", scratch)
+    return scratch
+
+
+def test_the_registry_names_a_violation_after_its_registration(
+        scratch_checks: dict[str, Any]) -> None:
+    """A check raises only what it saw; name, layer, severity and API come from the registry."""
+    @check("scratch-observed", title="scratch", layer="vendor-common", severity="medium")
+    def observed_only(case: Case, observed: Observed) -> None:
+        raise Violation("saw it", received=observed.status, documented=200, source="p.txt:1")
+
+    subject = Case(CATALOGUE["hbr.CancelBackupJob"], "positive", "vendor")
+    [failure] = failures(subject, Observed(500, {}, b""))
+    assert (failure.check, failure.layer, failure.severity, failure.api_id) == (
+        "scratch-observed", "vendor-common", "medium", "hbr.CancelBackupJob")
+    assert (failure.title, failure.received, failure.source) == ("saw it", 500, "p.txt:1")
+
+
+@pytest.mark.parametrize("name, layer", [("success-status", "strict"),
+                                         ("another-check", "strict"),
+                                         ("another-check", "page")])
+def test_a_check_cannot_raise_a_failure_naming_another_check_or_layer(
+        scratch_checks: dict[str, Any], name: str, layer: str) -> None:
+    @check("another-check", title="scratch", layer="strict")
+    def impostor(case: Case, observed: Observed) -> None:
+        raise CheckFailure(name, "t", received=1, documented=2, source="s", layer=layer)
+
+    subject = Case(CATALOGUE["hbr.CancelBackupJob"], "positive", "strict")
+    if (name, layer) == ("another-check", "strict"):  # its own name and layer: allowed through
+        assert [f.check for f in failures(subject, Observed(200, {}, b""))] == ["another-check"]
+        return
+    with pytest.raises(TypeError, match=f"check 'another-check' \\(strict\\) raised a failure "
+                                        f"naming '{name}' \\({layer}\\)"):
+        failures(subject, Observed(200, {}, b""))
+
+
+def test_an_unknown_severity_is_refused(scratch_checks: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="unknown severity 'grave'"):
+        check("scratch-grave", title="t", layer="page", severity="grave")(lambda c, o: None)
+
+    @check("scratch-escalates", title="t", layer="page")
+    def escalates(case: Case, observed: Observed) -> None:
+        raise Violation("t", received=1, documented=2, source="s", severity="grave")
+
+    with pytest.raises(ValueError, match="'scratch-escalates': unknown severity 'grave'"):
+        failures(Case(CATALOGUE["hbr.CancelBackupJob"], "positive", "docs"),
+                 Observed(200, {}, b""))

@@ -162,7 +162,7 @@ def test_signatures_are_enforced_on_every_operation(alternates: Path, tmp_path: 
     finally:
         server.stop()
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "12 passed" in result.stdout  # 4 auth tests x 3 operations, none not run
+    assert "15 passed" in result.stdout  # 5 auth tests x 3 operations, none not run
     assert FAKE_CREDENTIALS["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] not in result.stdout
 
 

@@ -145,8 +145,9 @@ def mutant_job(mutation: Mutation) -> Job:
 
 def baseline_jobs() -> list[Job]:
     """Conforming mocks the suites must pass: the reference (at the default, vendor, and at
-    strict: its choices are the best-evidenced ones), the relaxed variant at docs and vendor, and both against a verifying mock with fixed credentials
-    for the auth suite (the embedded runs verify too, with the run's ephemeral credentials)."""
+    strict: its choices are the best-evidenced ones), the relaxed variant at docs and vendor,
+    and both against a verifying mock with fixed credentials for the auth suite (the embedded
+    runs verify too, with the run's ephemeral credentials)."""
     return [
         Job("reference@vendor", ("suites", "--strictness", "vendor"), lean=False),
         Job("reference@strict", ("suites", "--strictness", "strict"), lean=False),

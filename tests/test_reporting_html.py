@@ -45,6 +45,14 @@ def test_the_page_is_self_contained(page_file: Path) -> None:
         assert not remote, remote[:3]
 
 
+def test_the_page_lists_each_checks_evidence(page_file: Path) -> None:
+    html = page_file.read_text()
+    assert '<table id="evidence">' in html
+    assert '<tr data-check="success-status"><td><code>success-status</code></td><td>page</td>' \
+           "<td>docs, vendor, strict</td>" in html
+    assert "<dt>Rests on</dt>" in html  # the failure names the evidence it rested on
+
+
 def test_a_failed_cell_expands_in_headless_chromium(page_file: Path) -> None:
     from playwright import sync_api
 

@@ -175,6 +175,49 @@ def test_the_schema_rejects_a_matrix_with_an_unknown_status() -> None:
         validate_matrix(matrix)
 
 
+def test_the_matrix_shows_each_checks_evidence_and_levels(passing: Run) -> None:
+    from backup_conformance.checks import registered
+
+    evidence = {row["check"]: row for row in passing.matrix()["evidence"]}
+    assert set(evidence) == set(registered())
+    assert evidence["success-status"]["levels"] == ["docs", "vendor", "strict"]
+    assert evidence["empty-body"]["levels"] == ["strict"]
+    assert {"api": API, "level": "vendor", "fact": "a valid request gets [200]",
+            "source": "000_10d5ee10dc05d446.txt:50", "table": "", "contested": [],
+            "overrides": []} in evidence["success-status"]["evidence"]
+    text = (passing.reports / "matrix.md").read_text()
+    assert "Evidence per check (at <code>vendor</code>" in text
+    assert "| `empty-body` | strict | strict | not judged at vendor |" in text
+
+
+def test_a_failure_names_the_evidence_it_rested_on(failing: Run) -> None:
+    cell = next(c for c in failing.matrix()["cells"] if (c["api"], c["check"]) == (API,
+                                                                                   "positive"))
+    (failure,) = cell["cases"][0]["failures"]
+    assert failure["evidence"] == [{"fact": "a valid request gets [200]",
+                                    "source": "000_10d5ee10dc05d446.txt:50", "table": "",
+                                    "contested": [], "overrides": []}]
+    text = (failing.reports / "matrix.md").read_text()
+    assert "- Rests on: a valid request gets [200]: 000_10d5ee10dc05d446.txt:50" in text
+
+
+def test_a_matrix_without_evidence_still_validates_and_renders() -> None:
+    """Matrices written before the evidence table (a --previous-matrix) stay readable."""
+    from backup_conformance.reporting import render_html, render_md
+
+    matrix = build_matrix([_record(("a.B",), "positive", "passed")], [], target="t")
+    assert "evidence" not in matrix
+    validate_matrix(matrix)
+    assert "Evidence per check" not in render_md.render(matrix)
+    assert 'id="evidence"' not in render_html.render(matrix)
+    row = {"check": "success-status", "title": "t", "layer": "page", "severity": "high",
+           "scope": "response", "levels": ["docs"], "evidence": [
+               {"api": "a.B", "level": "docs", "fact": "f", "source": "s", "table": "partial",
+                "contested": [], "overrides": []}]}
+    with pytest.raises(jsonschema.ValidationError, match="'partial' is not one of"):
+        validate_matrix({**matrix, "evidence": [row]})
+
+
 def test_the_summary_says_why_tests_were_not_run() -> None:
     """Anomaly withholdings apart from everything else, so "not run" cannot hide a suite."""
     from backup_conformance.reporting.summary import not_run_lines

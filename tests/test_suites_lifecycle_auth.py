@@ -241,8 +241,7 @@ def test_lifecycle_suite_passes_the_embedded_mock(runs: dict[str, Outcome]) -> N
 def test_contested_status_accepted_below_strict_only() -> None:
     """SignatureDoesNotMatch: 400 in the gateway table and the SDK, 403 on the DNS page."""
     wrong = variant("wrong-secret")
-    assert wrong.accepted("alibaba-rpc", "vendor") == {"SignatureDoesNotMatch":
-                                                       frozenset({400, 403})}
+    assert wrong.accepted("alibaba-rpc", "vendor") == {"*": frozenset({400, 403})}
     assert wrong.accepted("alibaba-rpc", "strict") == {"SignatureDoesNotMatch": frozenset({400})}
     api = "hbr.CancelBackupJob"
     at_403 = _json(403, '{"Code": "SignatureDoesNotMatch", "RequestId": "r"}')
@@ -255,22 +254,28 @@ def test_contested_status_accepted_below_strict_only() -> None:
 
 def test_unknown_key_status_is_contested_too() -> None:
     """InvalidAccessKeyId.NotFound: 404 in the POP gateway table and live answers, 400 on the
-    DNS page (:15): both pass below strict, strict keeps 404; another code never passes."""
+    DNS page (:15): both statuses pass below strict, strict keeps 404. Its tables are cut
+    (tests/test_checks_evidence.py), so the code itself is judged at strict only."""
     unknown = variant("unknown-key")
     code = "InvalidAccessKeyId.NotFound"
-    assert unknown.accepted("alibaba-rpc", "vendor") == {code: frozenset({400, 404})}
+    assert unknown.accepted("alibaba-rpc", "vendor") == {"*": frozenset({400, 404})}
     assert unknown.accepted("alibaba-rpc", "strict") == {code: frozenset({404})}
     api = "hbr.CancelBackupJob"
     at_400 = _json(400, f'{{"Code": "{code}", "RequestId": "r"}}')
     other = _json(400, '{"Code": "SignatureDoesNotMatch", "RequestId": "r"}')
+    at_401 = _json(401, f'{{"Code": "{code}", "RequestId": "r"}}')
     seen = {name: AuthAttempt("unknown-key", "acs3", observed, "s",
                               unknown.accepted("alibaba-rpc", level))
             for name, observed, level in (("vendor", at_400, "vendor"),
                                           ("strict", at_400, "strict"),
-                                          ("other", other, "vendor"))}
+                                          ("other", other, "vendor"),
+                                          ("other-strict", other, "strict"),
+                                          ("undocumented", at_401, "vendor"))}
     assert not _fails("auth-unknown-key-rejected", api, seen["vendor"], "auth-rejected")
     assert _fails("auth-unknown-key-rejected", api, seen["strict"], "auth-rejected")
-    assert _fails("auth-unknown-key-rejected", api, seen["other"], "auth-rejected")
+    assert not _fails("auth-unknown-key-rejected", api, seen["other"], "auth-rejected")
+    assert _fails("auth-unknown-key-rejected", api, seen["other-strict"], "auth-rejected")
+    assert _fails("auth-unknown-key-rejected", api, seen["undocumented"], "auth-rejected")
 
 
 def test_unsigned_codes_judged_at_strict_only() -> None:

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from backup_conformance.audit.judge import EntryVerdicts
+from backup_conformance.checks.evidence import table as evidence_table
+from backup_conformance.checks.registry import registered
 from backup_conformance.reporting import CaseRecord, TestMeta, build_matrix
 from backup_conformance.reporting.allure_labels import labels
 from backup_conformance.reporting.matrix import api_rows, vendor_of
@@ -86,7 +88,9 @@ def write(tally: AuditTally, catalogue: Mapping[str, Any], directory: Path, *,
           target: str, strictness: str) -> list[Path]:
     """matrix.json / .md / .html / matrix-junit.xml, audit.json and allure-results/."""
     records = tally.records()
-    matrix = build_matrix(records, api_rows(catalogue), target=target, strictness=strictness)
+    judged = [n for n, spec in registered().items() if spec.scope == "response"]
+    matrix = build_matrix(records, api_rows(catalogue), target=target, strictness=strictness,
+                          evidence=evidence_table(catalogue, judged))
     written = write_all(matrix, directory)
     summary = directory / "audit.json"
     summary.write_text(json.dumps(scrub_data(_summary(tally, target)), indent=2,

@@ -57,7 +57,7 @@ class AuthVariant:
         below that level by status alone: the key ``ANY_CODE`` maps to the statuses allowed.
         """
         found: dict[str, set[int]] = {}
-        for row in _data()["variants"][self.name]["rejections"].get(family, []):
+        for row in self.rejections(family):
             owner, _, name = row["factory"].partition(".")
             verdict: Verdict = getattr(_FACTORIES[owner], name)(*row["args"])
             assert verdict.code is not None, row["factory"]
@@ -69,6 +69,10 @@ class AuthVariant:
         if judged_at and strictness != judged_at and found:
             found = {ANY_CODE: set().union(*found.values())}
         return {code: frozenset(statuses) for code, statuses in found.items()}
+
+    def rejections(self, family: str) -> list[Mapping[str, Any]]:
+        """The ``auth.json`` rows (factory, args, contested) documenting this failure."""
+        return list(_data()["variants"][self.name]["rejections"].get(family, []))
 
     def source(self, family: str) -> str:
         return str(_data()["sources"][family])

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from backup_conformance.checks.case import Case, Observed
-from backup_conformance.checks.failures import CheckFailure
+from backup_conformance.checks.failures import Violation
 from backup_conformance.checks.registry import check
 from backup_conformance.contracts import Contract
 
@@ -109,10 +109,9 @@ def sample_shape(case: Case, replay: SampleReplay) -> None:
     if body is None:
         return
     if observed.json_error:
-        raise CheckFailure("sample-shape", "The answer is not JSON, unlike the page's sample",
-                           received=f"{observed.json_error}: {observed.excerpt()}",
-                           documented=f"a JSON {json_type(body)} like the sample", source=source,
-                           layer="strict", severity="medium", api_id=case.contract.api_id)
+        raise Violation("The answer is not JSON, unlike the page's sample",
+                        received=f"{observed.json_error}: {observed.excerpt()}",
+                        documented=f"a JSON {json_type(body)} like the sample", source=source)
     disputed = disputed_keys(case.contract, sample) if isinstance(body, dict) else {}
     received = observed.json
     expected = body
@@ -125,7 +124,6 @@ def sample_shape(case: Case, replay: SampleReplay) -> None:
         waived = (f" (not required, disputed by a doc anomaly: "
                   f"{', '.join(f'{k} [{a}]' for k, a in sorted(disputed.items()))})"
                   if disputed else "")
-        raise CheckFailure("sample-shape", "The answer lacks a key of the page's sample or "
-                           "types it differently", received="; ".join(problems[:6]),
-                           documented=f"{{{keys}}}{waived}", source=source, layer="strict",
-                           severity="medium", api_id=case.contract.api_id)
+        raise Violation("The answer lacks a key of the page's sample or "
+                        "types it differently", received="; ".join(problems[:6]),
+                        documented=f"{{{keys}}}{waived}", source=source)

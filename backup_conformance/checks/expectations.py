@@ -10,23 +10,35 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from backup_conformance.checks.case import Observed
 from backup_conformance.checks.registry import layers_for
 from backup_conformance.contracts import Contract
 
 
 @dataclass(frozen=True)
 class Allowed:
-    """A set of allowed values and the documents behind it."""
+    """A set of allowed values and the documents behind it; ``tables`` are the tables that
+    close the set (a value none of them lists is refused), for the evidence table."""
 
     values: frozenset[Any]
     source: str
+    tables: tuple[str, ...] = ()
 
 
 def vendor_level(strictness: str) -> bool:
     return "vendor-common" in layers_for(strictness)
 
 
-def success_statuses(contract: Contract, strictness: str) -> Allowed:
+def business_failure(contract: Contract, observed: Observed) -> bool:
+    """HTTP 200 with ``"Success": false``: how an Alibaba page says a call failed (the Success
+    row of its response table)."""
+    if contract.family != "alibaba-rpc" or observed.status != 200 or observed.json_error:
+        return False
+    body = observed.json
+    return isinstance(body, dict) and body.get("Success") is False
+
+
+def success_statuses(contract: Contract) -> Allowed:
     """The page's 2xx at every level: a service-wide appendix (e.g. VBS's 204 for DELETE) does
     not widen what the operation's own page documents (ANOMALIES.md, 002:69-71)."""
     status = contract.success_status
@@ -44,12 +56,14 @@ def rejection_statuses(contract: Contract, strictness: str) -> Allowed | None:
     page = {s["status"]: s["x-source"] for s in contract.operation.get("x-status-codes", [])
             if s["kind"] == "abnormal" and 400 <= s["status"] < 500}
     if page:
-        return Allowed(frozenset(page), f"{contract.page} status codes ({_lines(page)})")
+        return Allowed(frozenset(page), f"{contract.page} status codes ({_lines(page)})",
+                       (contract.page,))
     if vendor_level(strictness):
         table = contract.vendor_common.get("status_codes", {}).get(contract.service, [])
         codes = {r["status"]: r["source"] for r in table if 400 <= r["status"] < 500}
         if codes:
-            return Allowed(frozenset(codes), f"vendor status codes ({_lines(codes)})")
+            return Allowed(frozenset(codes), f"vendor status codes ({_lines(codes)})",
+                           tuple(sorted({s.rsplit(":", 1)[0] for s in codes.values()})))
     return None
 
 
@@ -104,7 +118,8 @@ def documented_codes(contract: Contract, status: int, strictness: str) -> Allowe
     codes = frozenset(r["code"] for r in usable) | frozenset(
         r["code"] for r in gateway.get("codes", []) if r["status"] == status)
     files = sorted({r["source"].rsplit(":", 1)[0] for r in usable})
-    return Allowed(codes, ", ".join(files + (["API Gateway error codes"] if gateway else [])))
+    return Allowed(codes, ", ".join(files + (["API Gateway error codes"] if gateway else [])),
+                   tuple(files))
 
 
 def _page_example_strings(contract: Contract) -> set[str]:

@@ -59,6 +59,21 @@ class CheckFailure(AssertionError):
         }
 
 
+class Violation(Exception):
+    """What a check observed, and nothing about the check itself: the registry, which knows
+    the check's name, layer and severity, turns it into a ``CheckFailure``.
+
+    ``severity`` is given only when this outcome is graver (or lighter) than the check's
+    registered severity, e.g. a second cancel that *succeeds* versus a first one that fails.
+    """
+
+    def __init__(self, title: str, *, received: Any, documented: Any, source: str,
+                 severity: str | None = None) -> None:
+        self.title, self.received, self.documented = title, received, documented
+        self.source, self.severity = source, severity
+        super().__init__(title)
+
+
 class CheckFailures(AssertionError):
     """Several checks failed on one exchange; each is kept for the reports."""
 

@@ -24,7 +24,7 @@ def failures(case: Case, observed: Observed, only: Iterable[str] | None = None) 
     found = []
     for spec in active_checks(case.strictness, only):
         try:
-            spec.function(case, observed)
+            spec.run(case, observed)
         except CheckFailure as failure:
             found.append(failure)
     return found
@@ -59,6 +59,6 @@ def judge_sequence(name: str, case: Case, observed: object, *, repro: str = "") 
     if spec.layer not in layers_for(case.strictness):
         return
     try:
-        spec.function(case, observed)
+        spec.run(case, observed)
     except CheckFailure as failure:
         raise failure.with_context(case.contract.api_id, repro) from None

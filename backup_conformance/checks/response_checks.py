@@ -10,42 +10,29 @@ from typing import Any
 
 from backup_conformance.checks.case import Case, Observed
 from backup_conformance.checks.expectations import (
+    business_failure,
     documented_codes,
     error_code_of,
     error_envelope,
     rejection_statuses,
     success_statuses,
 )
-from backup_conformance.checks.failures import CheckFailure
+from backup_conformance.checks.failures import Violation
 from backup_conformance.checks.registry import check
-from backup_conformance.contracts import schema_validator
+from backup_conformance.contracts import Contract, schema_validator
 
 _REJECTED = ("negative", "business-error", "auth-rejected")
-
-
-def _fail(name: str, title: str, case: Case, received: object, documented: object, source: str,
-          layer: str, severity: str = "high") -> CheckFailure:
-    return CheckFailure(name, title, received=received, documented=documented, source=source,
-                        layer=layer, severity=severity, api_id=case.contract.api_id)
-
-
-def _alibaba_business_failure(case: Case, observed: Observed) -> bool:
-    """HTTP 200 with ``"Success": false``: how an Alibaba page says a call failed (Success row)."""
-    if case.contract.family != "alibaba-rpc" or observed.status != 200 or observed.json_error:
-        return False
-    body = observed.json
-    return isinstance(body, dict) and body.get("Success") is False
 
 
 @check("success-status", title="A valid request gets the documented success status", layer="page")
 def success_status(case: Case, observed: Observed) -> None:
     if case.kind != "positive":
         return
-    allowed = success_statuses(case.contract, case.strictness)
+    allowed = success_statuses(case.contract)
     if observed.status not in allowed.values:
-        raise _fail("success-status", "Undocumented status for a valid request", case,
-                    f"{observed.status} {observed.excerpt(120)}", sorted(allowed.values),
-                    allowed.source, "page")
+        raise Violation("Undocumented status for a valid request",
+                        received=f"{observed.status} {observed.excerpt(120)}",
+                        documented=sorted(allowed.values), source=allowed.source)
 
 
 @check("rejects-invalid", title="An invalid request is rejected with a 4xx", layer="page",
@@ -55,10 +42,10 @@ def rejects_invalid(case: Case, observed: Observed) -> None:
         return
     if 400 <= observed.status < 500:
         return
-    if case.kind == "business-error" and _alibaba_business_failure(case, observed):
+    if case.kind == "business-error" and business_failure(case.contract, observed):
         return
     if (case.kind == "negative" and case.strictness == "docs"
-            and _alibaba_business_failure(case, observed)):
+            and business_failure(case.contract, observed)):
         return  # the page only says "Success false: the request fails"; 4xx is vendor-common
     what = {"negative": "An invalid request was not rejected with a 4xx",
             "business-error": "A request the resource's state forbids was not refused",
@@ -66,17 +53,16 @@ def rejects_invalid(case: Case, observed: Observed) -> None:
     documented = "a 4xx status" + (
         " or HTTP 200 with Success=false" if case.kind == "business-error"
         and case.contract.family == "alibaba-rpc" else "")
-    raise _fail("rejects-invalid", what[case.kind], case,
-                f"{observed.status} {observed.excerpt(120)}", documented,
-                _requirement_source(case), "page", "critical")
+    raise Violation(what[case.kind], received=f"{observed.status} {observed.excerpt(120)}",
+                    documented=documented, source=_requirement_source(case.contract))
 
 
-def _requirement_source(case: Case) -> str:
-    rows = case.contract.operation.get("x-status-codes", [])
+def _requirement_source(contract: Contract) -> str:
+    rows = contract.operation.get("x-status-codes", [])
     abnormal = [r["x-source"] for r in rows if r["kind"] == "abnormal"]
     if abnormal:
         return abnormal[0]
-    return f"{case.contract.page}: the request parameter table (required flags, types, enums)"
+    return f"{contract.page}: the request parameter table (required flags, types, enums)"
 
 
 @check("documented-status", title="An error status is one the documents list", layer="page")
@@ -85,8 +71,8 @@ def documented_status(case: Case, observed: Observed) -> None:
         return
     allowed = rejection_statuses(case.contract, case.strictness)
     if allowed is not None and observed.status not in allowed.values:
-        raise _fail("documented-status", "Undocumented error status", case, observed.status,
-                    sorted(allowed.values), allowed.source, "page")
+        raise Violation("Undocumented error status", received=observed.status,
+                        documented=sorted(allowed.values), source=allowed.source)
 
 
 @check("response-schema", title="A success body matches the documented schema", layer="page")
@@ -97,18 +83,18 @@ def response_schema(case: Case, observed: Observed) -> None:
     if schema is None:
         return
     if observed.json_error:
-        raise _fail("response-schema", "The documented JSON body does not parse", case,
-                    f"{observed.json_error}: {observed.excerpt()}", "a JSON object",
-                    str(schema.get("x-source", case.contract.page)), "page")
+        raise Violation("The documented JSON body does not parse",
+                        received=f"{observed.json_error}: {observed.excerpt()}",
+                        documented="a JSON object",
+                        source=str(schema.get("x-source", case.contract.page)))
     errors = sorted(schema_validator(schema).iter_errors(observed.json),
                     key=lambda e: list(e.absolute_path))
     if errors:
         first = errors[0]
         path = "/".join(str(p) for p in first.absolute_path) or "(root)"
         source = first.schema.get("x-source") if isinstance(first.schema, dict) else None
-        raise _fail("response-schema", f"Body does not match the schema at {path}", case,
-                    f"{first.instance!r}", first.message, str(source or case.contract.page),
-                    "page")
+        raise Violation(f"Body does not match the schema at {path}", received=f"{first.instance!r}",
+                        documented=first.message, source=str(source or case.contract.page))
 
 
 @check("success-flag", title="A successful Alibaba call says Success=true", layer="page")
@@ -120,9 +106,9 @@ def success_flag(case: Case, observed: Observed) -> None:
     if "Success" in observed.json and observed.json["Success"] is not True:
         spec = case.contract.response_schema(200) or {}
         row = spec.get("properties", {}).get("Success", {})
-        raise _fail("success-flag", "A valid call reported failure", case,
-                    f"Success={observed.json['Success']!r}", "Success=true",
-                    str(row.get("x-source", case.contract.page)), "page")
+        raise Violation("A valid call reported failure",
+                        received=f"Success={observed.json['Success']!r}", documented="Success=true",
+                        source=str(row.get("x-source", case.contract.page)))
 
 
 @check("json-content-type", title="A body is served as application/json", layer="vendor-common",
@@ -132,9 +118,9 @@ def json_content_type(case: Case, observed: Observed) -> None:
         return
     if observed.media_type != "application/json":
         source = case.contract.vendor_common["content_type"]["source"]
-        raise _fail("json-content-type", "Body not served as JSON", case,
-                    observed.header("content-type") or "(no Content-Type)", "application/json",
-                    source, "vendor-common", "medium")
+        raise Violation("Body not served as JSON",
+                        received=observed.header("content-type") or "(no Content-Type)",
+                        documented="application/json", source=source)
 
 
 @check("error-envelope", title="An error body is the vendor's error envelope",
@@ -144,13 +130,13 @@ def error_envelope_check(case: Case, observed: Observed) -> None:
         return
     schema, source = error_envelope(case.contract)
     if observed.json_error:
-        raise _fail("error-envelope", "Error body is not JSON", case,
-                    f"{observed.json_error}: {observed.excerpt()}", "a JSON error envelope",
-                    source, "vendor-common")
+        raise Violation("Error body is not JSON",
+                        received=f"{observed.json_error}: {observed.excerpt()}",
+                        documented="a JSON error envelope", source=source)
     errors = list(schema_validator(schema).iter_errors(observed.json))
     if errors:
-        raise _fail("error-envelope", "Error body is not the vendor's envelope", case,
-                    observed.excerpt(), errors[0].message, source, "vendor-common")
+        raise Violation("Error body is not the vendor's envelope", received=observed.excerpt(),
+                        documented=errors[0].message, source=source)
 
 
 @check("request-id", title="Every response carries the vendor's request id",
@@ -162,13 +148,12 @@ def request_id(case: Case, observed: Observed) -> None:
         value = body.get("RequestId") if isinstance(body, dict) else None
         if not (isinstance(value, str) and value):
             source = common["success_envelope" if observed.status < 400 else "error_envelope"]
-            raise _fail("request-id", "No RequestId in the body", case, observed.excerpt(),
-                        "a non-empty RequestId string", source["source"], "vendor-common",
-                        "medium")
+            raise Violation("No RequestId in the body", received=observed.excerpt(),
+                            documented="a non-empty RequestId string", source=source["source"])
     elif not observed.header("x-request-id"):
-        raise _fail("request-id", "No X-Request-Id header", case,
-                    sorted(observed.headers), "an X-Request-Id response header",
-                    common["request_id"]["source"], "vendor-common", "medium")
+        raise Violation("No X-Request-Id header", received=sorted(observed.headers),
+                        documented="an X-Request-Id response header",
+                        source=common["request_id"]["source"])
 
 
 @check("documented-error-code", title="An error code is one documented for its status",
@@ -181,8 +166,8 @@ def documented_error_code(case: Case, observed: Observed) -> None:
     allowed = documented_codes(case.contract, observed.status, case.strictness)
     code = error_code_of(case.contract, observed.json)
     if allowed is not None and code is not None and code not in allowed.values:
-        raise _fail("documented-error-code", f"Error code undocumented for {observed.status}",
-                    case, code, sorted(allowed.values)[:12], allowed.source, "vendor-common")
+        raise Violation(f"Error code undocumented for {observed.status}", received=code,
+                        documented=sorted(allowed.values)[:12], source=allowed.source)
 
 
 @check("empty-body", title="A response documented as 'None' has an empty body", layer="strict",
@@ -190,8 +175,8 @@ def documented_error_code(case: Case, observed: Observed) -> None:
 def empty_body(case: Case, observed: Observed) -> None:
     if case.contract.response_has_no_body(observed.status) and observed.body.strip():
         response = case.contract.responses[str(observed.status)]
-        raise _fail("empty-body", "Body on a response documented as having none", case,
-                    observed.excerpt(), "no body", response.get("x-source", ""), "strict", "low")
+        raise Violation("Body on a response documented as having none", received=observed.excerpt(),
+                        documented="no body", source=response.get("x-source", ""))
 
 
 #: A field the page ties to failure ("The error code.", "The error message."): legal to omit, or
@@ -228,11 +213,11 @@ def success_fields(case: Case, observed: Observed) -> None:
         description = str(row.get("description", ""))
         source = str(row.get("x-source", case.contract.page))
         if name in sample and not _CONDITIONAL.search(description) and name not in body:
-            raise _fail("success-fields", f"Success body lacks {name}", case,
-                        observed.excerpt(), f"{name} (in the page's table and success sample)",
-                        source, "page")
+            raise Violation(f"Success body lacks {name}", received=observed.excerpt(),
+                            documented=f"{name} (in the page's table and success sample)",
+                            source=source)
         fixed = _SUCCESS_VALUE.search(description)
         if fixed and name in body and body[name] != fixed.group(1):
-            raise _fail("success-fields", f"{name} on success is not the documented value",
-                        case, f"{name}={body[name]!r}", f"{name}={fixed.group(1)!r}", source,
-                        "page")
+            raise Violation(f"{name} on success is not the documented value",
+                            received=f"{name}={body[name]!r}",
+                            documented=f"{name}={fixed.group(1)!r}", source=source)

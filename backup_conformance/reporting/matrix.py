@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from backup_conformance.checks.evidence import for_failure
 from backup_conformance.checks.registry import registered
 from backup_conformance.paths import contracts_dir
 from backup_conformance.reporting.collect import CaseRecord
@@ -73,8 +74,12 @@ def api_rows(catalogue: Mapping[str, Any]) -> list[dict[str, str]]:
 
 def build_matrix(records: Sequence[CaseRecord], apis: Sequence[Mapping[str, str]], *,
                  target: str = "", strictness: str = "", baseline: Mapping[str, Any] | None = None,
-                 generated_at: str | None = None) -> dict[str, Any]:
-    """The matrix document for ``records`` (see the module docstring and the schema)."""
+                 generated_at: str | None = None,
+                 evidence: Sequence[Mapping[str, Any]] | None = None) -> dict[str, Any]:
+    """The matrix document for ``records`` (see the module docstring and the schema).
+
+    ``evidence`` is the evidence table (``checks.evidence.table``): shown per check, and each
+    failure names the rows it rested on (its check, on its API, at ``strictness``)."""
     rows = sorted((dict(a) for a in apis), key=lambda r: (r["vendor"], r["id"]))
     known = {r["id"] for r in rows}
     for record in records:  # an API the catalogue lacks still gets its row
@@ -90,6 +95,9 @@ def build_matrix(records: Sequence[CaseRecord], apis: Sequence[Mapping[str, str]
             continue
         for api in record.apis:
             cases.setdefault((api, record.check), []).append(_case_for(record, api))
+    if evidence is not None:
+        _name_evidence([*unplaced, *(c for found in cases.values() for c in found)], evidence,
+                       strictness)
     columns = [column_info(n) for n in column_order({check for _, check in cases})]
     cells = []
     for row in rows:
@@ -109,7 +117,19 @@ def build_matrix(records: Sequence[CaseRecord], apis: Sequence[Mapping[str, str]
         "totals": totals, "per_api": per_api, "unplaced": unplaced,
         "baseline": dict(baseline) if baseline is not None else None,
     }
+    if evidence is not None:
+        document["evidence"] = [dict(row) for row in evidence]
     return dict(scrub_data(document))
+
+
+def _name_evidence(cases: Iterable[dict[str, Any]], evidence: Sequence[Mapping[str, Any]],
+                   strictness: str) -> None:
+    """Each registered check's failure gets the evidence rows it rested on."""
+    for case in cases:
+        for failure in case["failures"]:
+            if failure.get("check") and failure.get("api_id"):
+                failure["evidence"] = for_failure(evidence, failure["check"],
+                                                  failure["api_id"], strictness)
 
 
 def _case_for(record: CaseRecord, api: str) -> dict[str, Any]:

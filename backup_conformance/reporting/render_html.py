@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
+from backup_conformance.reporting import evidence_view
+
 LABELS = {"pass": "pass", "fail": "fail", "not-run": "not run", "expected-fail": "expected"}
 OUTCOME_LABELS = {"passed": "passed", "failed": "failed", "not-run": "not run",
                   "expected-failure": "expected failure"}
@@ -168,6 +170,7 @@ def render(matrix: Mapping[str, Any], parity: Mapping[str, Any] | None = None) -
         parts.append(_panel(i, cell, columns.get(cell["check"], {})))
     parts.append("</div>")
     parts += _baseline(matrix.get("baseline"))
+    parts += _evidence(matrix)
     parts += render_parity.section(parity) if parity else []
     parts += [f"<script>{JS}</script>", "</body></html>"]
     return "\n".join(parts) + "\n"
@@ -248,11 +251,29 @@ def _failure(failure: Mapping[str, str]) -> str:
     if failure.get("quote"):
         out.append(f'<div class="quote">“{_e(failure["quote"])}”</div>')
     out.append("</dd>")
+    rests = evidence_view.rested_on(failure)
+    if rests:
+        out.append('<dt>Rests on</dt><dd><ul class="evidence">'
+                   + "".join(f"<li>{_e(text)}</li>" for text in rests) + "</ul></dd>")
     if failure["repro"]:
         out.append('<dt>Reproduce</dt><dd><button class="copy" type="button">copy</button>'
                    f'<pre class="repro">{_e(failure["repro"])}</pre></dd>')
     out.append("</dl></div>")
     return "".join(out)
+
+
+def _evidence(matrix: Mapping[str, Any]) -> list[str]:
+    rows = [f'<tr data-check="{_e(line.check)}"><td><code>{_e(line.check)}</code></td>'
+            f"<td>{_e(line.layer)}</td><td>{_e(', '.join(line.levels))}</td><td><ul>"
+            + "".join(f"<li>{_e(text)}</li>" for text in line.shown()) + "</ul></td></tr>"
+            for line in evidence_view.lines(matrix)]
+    if not rows:
+        return []
+    return [f'<h2>Evidence per check</h2><p class="meta">at <code>'
+            f"{_e(evidence_view.level_of(matrix))}</code>; every API and level is in "
+            'matrix.json</p><table id="evidence"><thead><tr><th>check</th><th>layer</th>'
+            "<th>judged at</th><th>rests on</th></tr></thead><tbody>", *rows,
+            "</tbody></table>"]
 
 
 def _baseline(verdict: Mapping[str, Any] | None) -> list[str]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from backup_conformance.reporting import evidence_view
+
 SYMBOLS = {"pass": "✅ pass", "fail": "❌ fail", "not-run": "\u2796 not run",
            "expected-fail": "⚠️ expected"}
 MAX_DETAILS = 40
@@ -72,7 +74,20 @@ def render(matrix: Mapping[str, Any]) -> str:
     out += ["", "Empty: the check does not apply to that API. Not run: see the reasons below.",
             ""]
     out += _failures(matrix) + _not_run(matrix) + _baseline(matrix.get("baseline"))
+    out += _evidence(matrix)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _evidence(matrix: Mapping[str, Any]) -> list[str]:
+    rows = [f"| `{line.check}` | {line.layer} | {', '.join(line.levels)} | "
+            f"{_esc(_clip('; '.join(line.shown()), 900))} |"
+            for line in evidence_view.lines(matrix)]
+    if not rows:
+        return []
+    return [f"<details><summary>Evidence per check (at <code>{evidence_view.level_of(matrix)}"
+            "</code>; every level in matrix.json)</summary>", "",
+            "| check | layer | judged at | rests on |", "| --- | --- | --- | --- |", *rows, "",
+            "</details>", ""]
 
 
 def _cell(cell: Mapping[str, Any]) -> str:
@@ -107,6 +122,8 @@ def _failures(matrix: Mapping[str, Any]) -> list[str]:
                 f"- Source: `{failure['source']}` ({failure['layer']}, {failure['severity']})"]
         if failure.get("quote"):
             out.append(f"- The page says: “{_esc(_clip(failure['quote'], 300))}”")
+        out += [f"- Rests on: {_esc(_clip(text, 400))}"
+                for text in evidence_view.rested_on(failure)]
         lines = [f"Received:   {_clip(failure['received'])}",
                  f"Documented: {_clip(failure['documented'])}"]
         if failure["repro"]:

@@ -94,14 +94,14 @@ class SessionReports:
         return self.progress.finished(record)
 
     def finish(self, *, target: str, rows: Any, strictness: str,
-               matrix_dir: Path | None) -> None:
+               matrix_dir: Path | None, evidence: Any = None) -> None:
         """The session's end: matrix (and its files), baseline verdict and update, diff."""
         if not self.records:
             return
         records = self.records
         verdict = self.baseline.verdict(records, self.today) if self.baseline else None
         self.matrix = build_matrix(records, rows, target=target, strictness=strictness,
-                                   baseline=verdict)
+                                   baseline=verdict, evidence=evidence)
         if verdict is not None:
             self.lines += verdict_lines(verdict)
         if self.update_baseline and self.baseline is not None:
