@@ -95,29 +95,40 @@ def disputed_keys(contract: Contract, sample: Mapping[str, Any]) -> dict[str, st
     return found
 
 
+#: Statuses HTTP gives no body (RFC 9110 15.3.5, 15.4.5), whatever a page's sample shows.
+_NO_CONTENT = frozenset({204, 304})
+#: The anomaly id prefix of a sample value typed other than its table row (ANOMALIES.md).
+_TYPE_DISPUTE = "sample-type-mismatch"
+#: The anomaly id prefix of a sample the extractor found contradicting its page's table.
+_NONCONFORMING = "example-response-nonconforming"
+
+
 @check("sample-shape", title="A replayed example's answer has every key of the page's sample "
        "response, with the sample's JSON type", layer="strict", severity="medium",
        scope="sequence")
 def sample_shape(case: Case, replay: SampleReplay) -> None:
     """``replay`` is a ``SampleReplay``. Strict layer: no page says every sample key is always
-    returned. Keys a doc anomaly puts in question are not required, but typed when present."""
+    returned. Keys a doc anomaly puts in question are not required, but typed when present,
+    unless the anomaly disputes the type itself (the table's type, which ``response-schema``
+    judges, then stands against the sample's)."""
     sample, observed = replay.sample, replay.observed
     source = f"{sample['source']['page']}:{sample['source']['line']}"
     if observed.status != sample.get("status"):
         return  # no sample for this status: the positive judge reports the status
     body = sample.get("body")
-    if body is None:
-        return
+    if body is None or observed.status in _NO_CONTENT or (
+            case.contract.response_has_no_body(observed.status)):
+        return  # a sample body where the page (or HTTP) says none: empty-body judges that
+    if _nonconforming(case.contract, sample):
+        return  # the contract recorded this sample as disagreeing with its own page's table
     if observed.json_error:
         raise Violation("The answer is not JSON, unlike the page's sample",
                         received=f"{observed.json_error}: {observed.excerpt()}",
                         documented=f"a JSON {json_type(body)} like the sample", source=source)
-    disputed = disputed_keys(case.contract, sample) if isinstance(body, dict) else {}
-    received = observed.json
-    expected = body
-    if disputed and isinstance(received, dict):  # in question: typed when present, not required
-        expected = {k: v for k, v in body.items() if k not in disputed or k in received}
-    problems = list(shape_differences(expected, received))
+    problems, expected, disputed = _shape_problems(case.contract, sample, observed.json)
+    if problems and any(not _shape_problems(case.contract, other, observed.json)[0]
+                        for other in _alternatives(case.contract, sample)):
+        return  # the page shows another sample for this status ("or"), and the answer is that
     if problems:
         keys = ", ".join(f"{k}: {json_type(v)}" for k, v in expected.items()) if isinstance(
             expected, dict) else json_type(expected)
@@ -127,3 +138,34 @@ def sample_shape(case: Case, replay: SampleReplay) -> None:
         raise Violation("The answer lacks a key of the page's sample or "
                         "types it differently", received="; ".join(problems[:6]),
                         documented=f"{{{keys}}}{waived}", source=source)
+
+
+def _shape_problems(contract: Contract, sample: Mapping[str, Any], received: Any
+                    ) -> tuple[list[str], Any, dict[str, str]]:
+    """How ``received`` departs from ``sample``'s shape, the shape it was held to, and the
+    keys a doc anomaly puts in question."""
+    body = sample.get("body")
+    disputed = disputed_keys(contract, sample) if isinstance(body, dict) else {}
+    expected = body
+    if disputed and isinstance(body, dict) and isinstance(received, dict):
+        # in question: typed when present, not required
+        expected = {k: v for k, v in body.items() if k not in disputed or (
+            k in received and not disputed[k].startswith(_TYPE_DISPUTE))}
+    return list(shape_differences(expected, received)), expected, disputed
+
+
+def _alternatives(contract: Contract, sample: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The page's other sample bodies for the same status (a page's "or" between samples)."""
+    return [e for e in contract.examples if e.get("kind") == "response" and e is not sample
+            and e.get("status") == sample.get("status") and e.get("body") is not None
+            and e.get("source") != sample.get("source")]
+
+
+def _nonconforming(contract: Contract, sample: Mapping[str, Any]) -> bool:
+    """A doc anomaly records this sample as contradicting the page's table: the contract
+    keeps the table, and the sample is no oracle (ANOMALIES.md, "is not used as a test
+    oracle")."""
+    page, line = sample["source"]["page"], int(sample["source"]["line"])
+    return any(str(a.get("id", "")).startswith(_NONCONFORMING) and any(
+        s.get("page") == page and int(s.get("line", 0)) == line for s in a.get("sources", []))
+        for a in contract.anomalies)
