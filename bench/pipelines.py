@@ -8,6 +8,7 @@ measurement returns the number of cases it really sent, not the number asked for
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from typing import Any
 import requests
 from hypothesis import HealthCheck, Phase, given, reject, settings
 
+from backup_conformance.cases import drawing
 from backup_conformance.cases.generated import from_case, not_a_server_error, sendable, strategy
 from backup_conformance.cases.judging import judge_all, run_examples
 from backup_conformance.cases.negative import variants
@@ -25,7 +27,10 @@ from backup_conformance.cases.valid import binding, valid_params
 from backup_conformance.contracts import Contract, load_catalogue
 from backup_conformance.runtime import Run, RunOptions
 from backup_conformance.targets import build_request
+from backup_conformance.targets.auth import resolve_auth
 
+#: The module, not the ``judge`` function ``backup_conformance.checks`` re-exports by that name.
+judge_module: Any = importlib.import_module("backup_conformance.checks.judge")
 DEFAULT_API = "dbs.StopBackupPlan"  # the richest operation: an enum, a free string, 3 variants
 
 
@@ -38,10 +43,38 @@ class Measure:
     seconds: float
     failures: int = 0
     note: str = ""
+    checks: int | None = None  # check functions run (ours only: schemathesis' are its own)
 
     @property
     def rate(self) -> float:
         return self.cases / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def checks_per_case(self) -> float | None:
+        return None if self.checks is None or not self.cases else self.checks / self.cases
+
+
+class CheckCounter:
+    """Counts the check functions our judge runs (every response check of every
+    ``Run.judge`` and ``kind_independent`` call goes through ``checks.judge.active_checks``)
+    plus the extra ones a pipeline adds, so a faster pipeline cannot hide judging less."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __enter__(self) -> CheckCounter:
+        self._original = judge_module.active_checks
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            found = self._original(*args, **kwargs)
+            self.count += len(found)
+            return found
+
+        judge_module.active_checks = counted
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        judge_module.active_checks = self._original
 
 
 @contextmanager
@@ -70,6 +103,11 @@ class Bench:
         assert self.run.embedded is not None
         self.url = self.run.embedded.url
 
+    def auth(self) -> Any:
+        """How the run signs this contract's calls (the embedded mock verifies signatures
+        with the run's ephemeral credentials): the ``ResolvedAuth`` of its service."""
+        return resolve_auth(self.run.client.profile.service(self.contract.service))
+
     def close(self) -> None:
         self.run.close()
 
@@ -86,25 +124,50 @@ def raw_loopback(bench: Bench, n: int, url: str | None = None,
 
     Each call gets its own live resource (set up untimed: in-process, or through ``setup`` for
     a mock at ``url`` elsewhere), so every answer is a 2xx success as in a positive case; the
-    requests are built before the clock starts."""
-    contract, base = bench.contract, url or bench.url
-    bound = binding(contract)
+    requests are built before the clock starts, and requests prepares and signs each in the
+    loop (the embedded mock verifies signatures), as any plain requests loop with an auth
+    object would."""
+    base = url or bench.url
     setup = setup or bench.run.embedded.app.states.setup  # type: ignore[union-attr]
-    prepared = []
-    for _ in range(n):
-        values = setup(bound.state, dict(bound.state_params))
-        params, _ = valid_params(contract, lambda state, p, v=values: dict(v))
-        wire = build_request(contract, params, base)
-        prepared.append((wire.method, wire.url, wire.headers, wire.body or None))
+    auth = bench.auth()
+    built = [build_request(bench.contract, params, base, style=auth.style)
+             for params in _valid_calls(bench, n, setup)]
     ok = 0
     with requests.Session() as session:
         session.trust_env = False
         started = time.perf_counter()
-        for method, target, headers, body in prepared:
-            response = session.request(method, target, headers=headers, data=body, timeout=10)
+        for wire in built:
+            response = session.request(wire.method, wire.url, headers=wire.headers,
+                                       data=wire.body or None, auth=auth.auth, timeout=10)
             ok += response.status_code < 300
         elapsed = time.perf_counter() - started
     return Measure(n, elapsed, failures=n - ok, note="non-2xx answers" if ok < n else "")
+
+
+def _valid_calls(bench: Bench, n: int, setup: Callable[[str, dict[str, Any]], dict[str, Any]]
+                 ) -> list[dict[str, Any]]:
+    """``n`` valid calls' parameters, each on its own live resource."""
+    bound = binding(bench.contract)
+    calls_ = []
+    for _ in range(n):
+        values = setup(bound.state, dict(bound.state_params))
+        params, _ = valid_params(bench.contract, lambda state, p, v=values: dict(v))
+        calls_.append(params)
+    return calls_
+
+
+def _signed_calls(bench: Bench, n: int, base: str,
+                  setup: Callable[[str, dict[str, Any]], dict[str, Any]],
+                  session: requests.Session) -> list[requests.PreparedRequest]:
+    """``n`` valid calls prepared and signed as the run signs them (for the mock's WSGI app
+    alone: no HTTP, so nothing to sign in a loop)."""
+    auth = bench.auth()
+    prepared = []
+    for params in _valid_calls(bench, n, setup):
+        request = build_request(bench.contract, params, base, style=auth.style).to_requests()
+        request.auth = auth.auth
+        prepared.append(session.prepare_request(request))
+    return prepared
 
 
 def raw_separate_process(bench: Bench, n: int) -> Measure:
@@ -119,19 +182,15 @@ def mock_without_http(bench: Bench, n: int) -> Measure:
     no server thread): what the mock itself costs per request."""
     from werkzeug.test import Client
 
-    contract = bench.contract
     app = bench.run.embedded.app  # type: ignore[union-attr]
-    bound = binding(contract)
-    prepared = []
-    for _ in range(n):
-        values = app.states.setup(bound.state, dict(bound.state_params))
-        params, _ = valid_params(contract, lambda state, p, v=values: dict(v))
-        wire = build_request(contract, params, "http://127.0.0.1")
-        prepared.append((wire.method, wire.url, wire.headers, wire.body))
+    with requests.Session() as session:
+        prepared = [(r.method, r.path_url, dict(r.headers), r.body)
+                    for r in _signed_calls(bench, n, "http://127.0.0.1", app.states.setup,
+                                           session)]
     client = Client(app)
     ok = 0
     started = time.perf_counter()
-    for method, target, headers, body in prepared:
+    for method, target, headers, body in prepared:  # type: ignore[assignment]
         response = client.open(target, method=method, headers=headers, data=body)
         ok += response.status_code < 300
         response.close()
@@ -197,8 +256,10 @@ def plain_schemathesis(bench: Bench, n: int) -> Measure:
     operation = result.ok()
     sent = failed = 0
     elapsed = 0.0
+    auth = bench.auth()
     with requests.Session() as session:
         session.trust_env = False
+        session.auth = auth.auth  # signed as ours are: the mock verifies signatures
         for mode, count in ((GenerationMode.POSITIVE, n // 2), (GenerationMode.NEGATIVE,
                                                                  n - n // 2)):
             def one(case: Any) -> None:
@@ -253,53 +314,69 @@ def ours(bench: Bench, n: int) -> Measure:
         sent += 1
         judge_all(run, contract, "positive", exchange)
 
-    started = time.perf_counter()
-    with profile(n // 2):
-        try:
-            run_examples(calls(contract), positive, scope=run.each_example)
-        except Exception:
-            failed += 1
-    found = variants(contract)
-    for i in range(n - n // 2):
-        variant = found[i % len(found)]
-        with run.each_example():  # as the plugin releases each test_negative case's resource
-            params, _ = valid_params(contract, run.obtain, variant.state_params)
-            exchange = run.send(contract, variant.mutate(params))
-            sent += 1
+    with CheckCounter() as counter:
+        started = time.perf_counter()
+        with profile(n // 2):
             try:
-                run.judge(contract, "negative", exchange)
+                run_examples(calls(contract), positive, scope=run.each_example)
             except Exception:
                 failed += 1
-    return Measure(sent, time.perf_counter() - started, failures=failed)
+        found = variants(contract)
+        for i in range(n - n // 2):
+            variant = found[i % len(found)]
+            with run.each_example():  # as the plugin releases each test_negative case's resource
+                params, _ = valid_params(contract, run.obtain, variant.state_params)
+                exchange = run.send(contract, variant.mutate(params))
+                sent += 1
+                try:
+                    run.judge(contract, "negative", exchange)
+                except Exception:
+                    failed += 1
+        elapsed = time.perf_counter() - started
+    return Measure(sent, elapsed, failures=failed, checks=counter.count)
 
 
 def ours_generated(bench: Bench, n: int) -> Measure:
-    """Our schemathesis suite's path (``test_schemathesis``): schemathesis generation, then
-    ``cases.generated.from_case`` (live resources, reserved ids, the honest kind), ``Run.send``,
-    our checks and schemathesis' ``not_a_server_error``."""
+    """Our schemathesis suite's main path (``test_generated_case_is_judged``): cases drawn by
+    ``cases.drawing`` (strategies built once per operation), then
+    ``cases.generated.from_case`` (live resources, reserved ids, the honest kind),
+    ``Run.send``, our checks and schemathesis' ``not_a_server_error``."""
+    return _generated(bench, n, drawing.strategy)
+
+
+def ours_generated_schemathesis(bench: Bench, n: int) -> Measure:
+    """The same path with the cases drawn by schemathesis itself (``as_strategy``), as
+    ``test_schemathesis_drawn_case_is_judged`` draws its sample (and, before issue 17, the
+    whole suite drew every case)."""
+    return _generated(bench, n, strategy)
+
+
+def _generated(bench: Bench, n: int, cases: Callable[[Contract, str], Any]) -> Measure:
     run, contract = bench.run, bench.contract
     sent = failed = 0
     elapsed = 0.0
-    for mode, count in (("positive", n // 2), ("negative", n - n // 2)):
-        def one(case: Any, mode: str = mode) -> None:
-            nonlocal sent
-            generated = from_case(contract, case, mode, run.obtain)
-            if not sendable(contract, generated.params):
-                reject()
-            exchange = run.send(contract, generated.params)
-            sent += 1
-            judge_all(run, contract, generated.kind, exchange,
-                      extra=[not_a_server_error(case, exchange)])
+    with CheckCounter() as counter:
+        for mode, count in (("positive", n // 2), ("negative", n - n // 2)):
+            def one(case: Any, mode: str = mode) -> None:
+                nonlocal sent
+                generated = from_case(contract, case, mode, run.obtain)
+                if not sendable(contract, generated.params):
+                    reject()
+                exchange = run.send(contract, generated.params)
+                sent += 1
+                counter.count += 1  # schemathesis' not_a_server_error
+                judge_all(run, contract, generated.kind, exchange,
+                          extra=[not_a_server_error(case, exchange)])
 
-        started = time.perf_counter()
-        with profile(count):
-            try:
-                run_examples(strategy(contract, mode), one, shrink=False,
-                             scope=run.each_example)
-            except Exception:
-                failed += 1
-        elapsed += time.perf_counter() - started
-    return Measure(sent, elapsed, failures=failed)
+            started = time.perf_counter()
+            with profile(count):
+                try:
+                    run_examples(cases(contract, mode), one, shrink=False,
+                                 scope=run.each_example)
+                except Exception:
+                    failed += 1
+            elapsed += time.perf_counter() - started
+    return Measure(sent, elapsed, failures=failed, checks=counter.count)
 
 
 def _given(strategy_: Any, body: Callable[[Any], None], count: int) -> float:
@@ -328,4 +405,5 @@ PIPELINES: dict[str, Callable[[Bench, int], Measure]] = {
     "schemathesis_generation": schemathesis_generation,
     "ours": ours,
     "ours_generated": ours_generated,
+    "ours_generated_schemathesis": ours_generated_schemathesis,
 }

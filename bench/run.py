@@ -35,6 +35,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import profiling  # noqa: E402
+import profiling_deep  # noqa: E402
+import stateful  # noqa: E402
 from pipelines import DEFAULT_API, PIPELINES, Bench, Measure  # noqa: E402
 
 import suites  # noqa: E402
@@ -74,12 +76,20 @@ THROUGHPUT = (
      "schemathesis_generation", "cases", "cases/s"),
     ("c.ours", "ours: cases.positive + cases.negative, Run.send, Run.judge (test_positive "
      "+ test_negative's path)", "ours", "cases", "cases/s"),
-    ("c.ours_generated", "ours: schemathesis generation through cases.generated + our checks "
-     "(test_schemathesis's path)", "ours_generated", "cases", "cases/s"),
+    ("c.ours_generated", "ours: test_schemathesis's path, cases drawn by cases.drawing "
+     "through cases.generated + our checks + schemathesis' not_a_server_error",
+     "ours_generated", "cases", "cases/s"),
+    ("c.ours_generated_schemathesis", "the same path, cases drawn by schemathesis' "
+     "as_strategy (its sample test; every case before issue 17)",
+     "ours_generated_schemathesis", "cases", "cases/s"),
 )
 RATIOS = (("c.ours", "a.raw"), ("c.ours", "b.schemathesis"), ("b.schemathesis", "a.raw"),
-          ("c.ours_generated", "a.raw"), ("c.ours_generated", "b.schemathesis"))
-PER_API = ("raw", "schemathesis", "ours", "ours_generated")
+          ("c.ours_generated", "a.raw"), ("c.ours_generated", "b.schemathesis"),
+          ("c.ours_generated_schemathesis", "b.schemathesis"),
+          ("c.ours_generated", "c.ours_generated_schemathesis"))
+PER_API = ("raw", "schemathesis", "ours", "ours_generated", "ours_generated_schemathesis")
+#: (f): the hypothesis profile the lifecycle machines are timed at.
+LIFECYCLE_PROFILE = {True: "ci", False: "nightly"}
 
 
 @dataclass
@@ -92,6 +102,7 @@ class Report:
     per_api: list[dict[str, Any]] = field(default_factory=list)
     suites: list[dict[str, Any]] = field(default_factory=list)
     memory: list[dict[str, Any]] = field(default_factory=list)
+    lifecycle: list[dict[str, Any]] = field(default_factory=list)
     profile: dict[str, Any] = field(default_factory=dict)
     goals: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -118,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     _throughput(report, options.api, sizes, repeat)
     _log("(a)-(c) per API")
     _per_api(report, sizes, repeat)
+    _log(f"(f) lifecycle machines, {LIFECYCLE_PROFILE[options.quick]} profile, {repeat}x")
+    _lifecycle(report, options.quick, repeat)
     _log("profile of our pipeline")
     profile_text = _profile(report, options.api, sizes)
     _log(f"(d) pytest suites, {repeat}x")
@@ -171,7 +184,8 @@ def _throughput(report: Report, api_id: str, sizes: Sizes, repeat: int) -> None:
 def _per_api(report: Report, sizes: Sizes, repeat: int) -> None:
     for api_id in load_catalogue():
         runs: dict[str, list[Measure]] = {name: [] for name in PER_API}
-        ratios: dict[str, list[float]] = {"ours/raw": [], "ours/schemathesis": []}
+        ratios: dict[str, list[float]] = {"ours/raw": [], "ours/schemathesis": [],
+                                          "ours_generated/schemathesis": []}
         with Bench(api_id) as bench:
             for name in PER_API:
                 PIPELINES[name](bench, 4)
@@ -187,10 +201,15 @@ def _per_api(report: Report, sizes: Sizes, repeat: int) -> None:
                     ratios["ours/raw"].append(done["ours"].rate / done["raw"].rate)
                     ratios["ours/schemathesis"].append(done["ours"].rate
                                                        / done["schemathesis"].rate)
+                if done["ours_generated"] and done["schemathesis"]:
+                    ratios["ours_generated/schemathesis"].append(
+                        done["ours_generated"].rate / done["schemathesis"].rate)
         report.per_api.append({
             "id": f"per_api.{api_id}", "api": api_id,
             **{name: {"median": _median([m.rate for m in ms]),
-                      "cases": [m.cases for m in ms], "failures": [m.failures for m in ms]}
+                      "cases": [m.cases for m in ms], "failures": [m.failures for m in ms],
+                      "checks_per_case": _median([m.checks_per_case for m in ms
+                                                  if m.checks_per_case is not None])}
                for name, ms in runs.items()},
             **{key: _median(values) for key, values in ratios.items()},
         })
@@ -202,7 +221,44 @@ def _row(row_id: str, label: str, unit: str, measures: list[Measure], asked: int
             "median": _median([m.rate for m in measures]),
             "values": _round([m.rate for m in measures]),
             "cases": [m.cases for m in measures], "failures": [m.failures for m in measures],
+            "checks_per_case": _median([m.checks_per_case for m in measures
+                                        if m.checks_per_case is not None]),
             "note": "; ".join(sorted({m.note for m in measures if m.note}))}
+
+
+# --- (f) -------------------------------------------------------------------------------------
+
+
+def _lifecycle(report: Report, quick: bool, repeat: int) -> None:
+    """Each machine of ``stateful.MACHINES`` ``repeat`` times, alternating which runs first;
+    the time ratio within each repetition."""
+    profile = LIFECYCLE_PROFILE[quick]
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in stateful.MACHINES}
+    ratios: list[float] = []
+    for rep in range(repeat):
+        names = list(stateful.MACHINES)[::1 if rep % 2 == 0 else -1]
+        done: dict[str, dict[str, Any]] = {}
+        for name in names:
+            try:
+                done[name] = stateful.time_machine(stateful.MACHINES[name], profile)
+            except Exception as exc:
+                report.errors.append(f"lifecycle {name}: {type(exc).__name__}: {exc}")
+                continue
+            runs[name].append(done[name])
+        if len(done) == len(stateful.MACHINES):
+            after, before = (done[name]["seconds"] for name in stateful.MACHINES)
+            ratios.append(after / before)
+    for name, measured in runs.items():
+        seconds = [m["seconds"] for m in measured]
+        report.lifecycle.append({
+            "id": f"f.{name.split()[0]}", "machine": name, "profile": profile,
+            "test": f"test_second_cancel_or_delete_is_refused[{stateful.API}]",
+            "median": _median(seconds), "values": _round(seconds),
+            "calls": [m["calls"] for m in measured], "runs": [m["runs"] for m in measured],
+            "examples": measured[0]["examples"] if measured else None,
+            "calls_per_second": _median([m["calls"] / m["seconds"] for m in measured])})
+    report.lifecycle.append({"id": "f.one-rule/two-rule", "median": _median(ratios),
+                             "values": _round(ratios)})
 
 
 # --- profile --------------------------------------------------------------------------------
@@ -216,7 +272,15 @@ def _profile(report: Report, api_id: str, sizes: Sizes) -> str:
         return f"profile failed: {exc}"
     report.profile = {"api": api_id, "cases": sizes.profile, "summary": summary,
                       "ms_per_case": {k: round(v, 3) for k, v in buckets.items()}}
-    return text
+    try:
+        generated, generated_summary = profiling_deep.profile_generated(api_id, sizes.profile)
+        lifecycle, lifecycle_summary = profiling_deep.profile_lifecycle(
+            LIFECYCLE_PROFILE[sizes is QUICK])
+    except Exception as exc:
+        report.errors.append(f"profile (issue 17 paths): {type(exc).__name__}: {exc}")
+        return text
+    report.profile["deep_summary"] = generated_summary + lifecycle_summary
+    return "\n\n".join((text, generated, lifecycle))
 
 
 # --- (d) ------------------------------------------------------------------------------------
@@ -324,6 +388,13 @@ def _goals(report: Report) -> None:
     plain = next((r for r in report.suites if r["id"] == "d.ci.plain"), None)
     ci = next((r for r in report.suites if r["id"] == "d.ci"), None)
     quick = report.meta["quick"]
+    checks: dict[str, float | None] = {r["id"]: r.get("checks_per_case")
+                                       for r in report.throughput}
+    ours_checks, their_checks = (checks.get("c.ours_generated"),
+                                 checks.get("c.ours_generated_schemathesis"))
+    checks_ratio = ours_checks / their_checks if ours_checks and their_checks else None
+    lifecycle = next((r["median"] for r in report.lifecycle
+                      if r["id"] == "f.one-rule/two-rule"), None)
     memory = [m for m in report.memory if "rss_peak_kib" in m]
     growth = heap_growth = peak_ratio = None
     if len(memory) >= 2:
@@ -353,8 +424,26 @@ def _goals(report: Report) -> None:
               None if quick or ci is None else ci["median"], lambda v: v < 20, " s",
               "not measured with --quick (suites narrowed to one API)" if quick else
               f"with --assert=plain: {_fmt(plain and plain['median'], 1)} s"),
+        _goal("test_schemathesis's path >= 2x plain schemathesis (cases/s)", ">= 2.0",
+              ratios.get("c.ours_generated/b.schemathesis"), lambda v: v >= 2.0, "x",
+              "the same operation and mix; schemathesis-drawn: "
+              f"{_fmt(ratios.get('c.ours_generated_schemathesis/b.schemathesis'), 2)}x",
+              quick=quick),
+        _goal("ours >= half the raw loopback rate on every API (lowest per-API median)",
+              ">= 0.5", min((r["ours/raw"] for r in report.per_api
+                             if r.get("ours/raw") is not None), default=None),
+              lambda v: v >= 0.5, "x", quick=quick),
+        _goal("checks per case not fewer (test_schemathesis's path, ours-drawn vs "
+              "schemathesis-drawn)", ">= 1.0", checks_ratio, lambda v: v >= 1.0, "x",
+              f"{_fmt(checks.get('c.ours_generated'), 1)} vs "
+              f"{_fmt(checks.get('c.ours_generated_schemathesis'), 1)} check runs per case",
+              quick=quick),
+        _goal("lifecycle machine (nightly), same depth: one-rule / two-rule time", "<= 0.33",
+              lifecycle, lambda v: v <= 1 / 3, "x",
+              "HTTP-bound: see README (Performance) for why a third is out of reach",
+              quick=quick),
         _goal("mutation self-test kill rate unchanged", "unchanged", None, None, "",
-              "not measured here: tests/test_mutations.py; the bench changes no package code"),
+              "not measured here: tests/test_mutations.py"),
         _goal("memory flat as case counts grow (Python heap still held, per extra case)",
               "< 0.5 KiB/case", heap_growth, lambda v: v < 0.5, " KiB/case",
               "" if growth is None else f"resident set grows {growth:.2f} KiB/case: the "
@@ -393,8 +482,8 @@ def render(report: Report) -> str:
         "",
         f"## (a)-(c) Throughput: `{meta['api']}`, the embedded reference mock",
         "",
-        "| id | what | median | unit | runs | cases/run | note |",
-        "| --- | --- | ---: | --- | --- | ---: | --- |",
+        "| id | what | median | unit | runs | cases/run | checks/case | note |",
+        "| --- | --- | ---: | --- | --- | ---: | ---: | --- |",
     ]
     for row in report.throughput:
         failures = sum(row["failures"])
@@ -402,22 +491,43 @@ def render(report: Report) -> str:
                                if failures and row["id"] == "b.schemathesis" else
                                f"{failures} failures" if failures else "")
         lines.append(f"| {row['id']} | {row['label']} | {_fmt(row['median'])} | {row['unit']} "
-                     f"| {_values(row['values'])} | {_cases(row['cases'])} | {note} |")
+                     f"| {_values(row['values'])} | {_cases(row['cases'])} | "
+                     f"{_fmt(row.get('checks_per_case'), 1)} | {note} |")
     lines += ["", "| ratio (median of per-run ratios) | median | runs |", "| --- | ---: | --- |"]
     for ratio in report.ratios:
         lines.append(f"| {ratio['id']} | {_fmt(ratio['median'], 2)} | "
                      f"{_values(ratio['values'], 2)} |")
     lines += ["", "## (a)-(c) Per API (medians, cases/s; raw in req/s)", "",
-              "| API | raw | schemathesis | ours | ours (schemathesis path) | ours/raw "
-              "| ours/schemathesis | cases (schemathesis, ours, ours gen.) |",
-              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+              "| API | raw | schemathesis | ours | test_schemathesis path | same, "
+              "schemathesis-drawn | ours/raw | ours/schemathesis | test_schemathesis path/"
+              "schemathesis | checks/case (ours, path, schemathesis-drawn) | cases "
+              "(schemathesis, ours, path, schemathesis-drawn) |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
+    drawn = ("ours", "ours_generated", "ours_generated_schemathesis")
     for row in report.per_api:
-        cases = ", ".join(_cases(row[k]["cases"]) for k in ("schemathesis", "ours",
-                                                            "ours_generated"))
+        cases = ", ".join(_cases(row[k]["cases"]) for k in ("schemathesis", *drawn))
+        checks = ", ".join(_fmt(row[k].get("checks_per_case"), 1) for k in drawn)
         lines.append(f"| {row['api']} | {_fmt(row['raw']['median'])} | "
                      f"{_fmt(row['schemathesis']['median'])} | {_fmt(row['ours']['median'])} | "
-                     f"{_fmt(row['ours_generated']['median'])} | {_fmt(row['ours/raw'], 2)} | "
-                     f"{_fmt(row['ours/schemathesis'], 2)} | {cases} |")
+                     f"{_fmt(row['ours_generated']['median'])} | "
+                     f"{_fmt(row['ours_generated_schemathesis']['median'])} | "
+                     f"{_fmt(row['ours/raw'], 2)} | {_fmt(row['ours/schemathesis'], 2)} | "
+                     f"{_fmt(row['ours_generated/schemathesis'], 2)} | {checks} | {cases} |")
+    if report.lifecycle:
+        lines += ["", "## (f) Lifecycle machine: "
+                  f"`{report.lifecycle[0].get('test', '')}`, "
+                  f"{report.lifecycle[0].get('profile', '')} profile, embedded mock", "",
+                  "| id | machine | median s | runs s | HTTP calls | machine runs (examples "
+                  "asked) | HTTP calls/s |", "| --- | --- | ---: | --- | --- | --- | ---: |"]
+        for row in report.lifecycle:
+            if "machine" not in row:
+                lines.append(f"| {row['id']} | time ratio (median of per-run ratios) | "
+                             f"{_fmt(row['median'], 2)} | {_values(row['values'], 2)} | | | |")
+                continue
+            lines.append(f"| {row['id']} | {row['machine']} | {_fmt(row['median'], 1)} | "
+                         f"{_values(row['values'], 1)} | {_cases(row['calls'])} | "
+                         f"{_cases(row['runs'])} ({row['examples']}) | "
+                         f"{_fmt(row['calls_per_second'])} |")
     lines += ["", "## (d) `pytest suites` (wall time, each run a fresh process)", "",
               "| id | run | median s | runs s | in-run s | peak RSS MiB | exit | note |",
               "| --- | --- | ---: | --- | ---: | ---: | --- | --- |"]
@@ -455,6 +565,7 @@ def render(report: Report) -> str:
         lines += ["", f"## Profile: our pipeline, {report.profile['cases']} cases "
                   "(bench/results/profile.txt)", ""]
         lines += [f"- {line}" for line in report.profile["summary"]]
+        lines += [f"- {line}" for line in report.profile.get("deep_summary", [])]
     lines += ["", "## Goals of the issue", "", "| goal | target | measured | met | note |",
               "| --- | --- | ---: | --- | --- |"]
     for goal in report.goals:

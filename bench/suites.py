@@ -120,7 +120,7 @@ def plan(quick: bool, primary: str, nightly_full: bool, pycache: Path) -> list[S
             "d.nightly", "nightly profile, SAMPLED (see note)",
             (*sample, "--hypothesis-profile", "nightly", "--api", primary),
             f"sampled: {' + '.join(Path(f).stem for f in sample)}, --api {primary}; the "
-            "lifecycle machines are left out (~100 s each at nightly); --nightly-full runs "
+            "lifecycle machines are left out (timed on their own in (f)); --nightly-full runs "
             "everything"))
     return runs
 

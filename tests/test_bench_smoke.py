@@ -15,9 +15,15 @@ ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 120
 
 THROUGHPUT = ("a.raw", "a.raw_process", "a.mock_wsgi", "b.schemathesis",
-              "b.schemathesis_generation", "c.ours", "c.ours_generated")
+              "b.schemathesis_generation", "c.ours", "c.ours_generated",
+              "c.ours_generated_schemathesis")
 RATIOS = ("c.ours/a.raw", "c.ours/b.schemathesis", "b.schemathesis/a.raw",
-          "c.ours_generated/a.raw", "c.ours_generated/b.schemathesis")
+          "c.ours_generated/a.raw", "c.ours_generated/b.schemathesis",
+          "c.ours_generated_schemathesis/b.schemathesis",
+          "c.ours_generated/c.ours_generated_schemathesis")
+#: Our pipelines count the checks they run per case (the bench prints it beside cases/s).
+COUNTED = ("c.ours", "c.ours_generated", "c.ours_generated_schemathesis")
+LIFECYCLE = ("f.one-rule", "f.two-rule", "f.one-rule/two-rule")
 SUITES = ("d.startup", "d.startup.plain", "d.startup.cached",
           *(f"d.file.test_{name}" for name in ("examples", "positive", "negative",
                                                "schemathesis", "lifecycle", "auth")),
@@ -44,6 +50,8 @@ def test_quick_benchmark_writes_every_row(tmp_path: Path) -> None:
     for row_id in THROUGHPUT:
         assert rows[row_id]["median"] is not None and rows[row_id]["cases"], row_id
         assert f"| {row_id} |" in table
+    for row_id in COUNTED:
+        assert rows[row_id]["checks_per_case"] > 0, row_id
     assert {r["id"] for r in report["ratios"]} == set(RATIOS)
     for ratio in RATIOS:
         assert f"| {ratio} |" in table
@@ -65,6 +73,13 @@ def test_quick_benchmark_writes_every_row(tmp_path: Path) -> None:
         assert "error" not in row and row["rss_peak_kib"] > 0
         assert f"| {row['id']} |" in table
 
-    assert len(report["goals"]) == 8
+    lifecycle = {row["id"]: row for row in report["lifecycle"]}
+    assert set(lifecycle) == set(LIFECYCLE)
+    for row_id in LIFECYCLE:
+        assert lifecycle[row_id]["median"] is not None and f"| {row_id} |" in table
+    assert all(c > 0 for c in lifecycle["f.one-rule"]["calls"])
+
+    assert len(report["goals"]) == 12
     assert len(report["profile"]["summary"]) == 5
+    assert len(report["profile"]["deep_summary"]) == 3  # both drawings, the lifecycle machine
     assert "cumulative" in (tmp_path / "profile.txt").read_text()

@@ -269,8 +269,13 @@ def _as_requests(exchange: Exchange, observed: Observed) -> requests.Response:
     response.headers = CaseInsensitiveDict(dict(observed.headers))
     response._content = observed.body
     response.url = sent.url
-    response.request = requests.Request(sent.method, sent.url, headers=dict(sent.headers),
-                                        data=sent.body or None).prepare()
+    # The request as sent (redacted), set field by field: ``Request.prepare`` would encode
+    # it all over again for every generated case.
+    prepared = requests.PreparedRequest()
+    prepared.method, prepared.url = sent.method, sent.url
+    prepared.headers = CaseInsensitiveDict(dict(sent.headers))
+    prepared.body = sent.body or None
+    response.request = prepared
     elapsed = exchange.response.elapsed if exchange.response else 0.0
     response.elapsed = datetime.timedelta(seconds=elapsed)
     return response

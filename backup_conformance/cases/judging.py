@@ -37,7 +37,8 @@ def ends_run(exc: BaseException) -> bool:
 def run_examples(strategy: st.SearchStrategy[T], body: Callable[[T], None], *,
                  shrink: bool = True,
                  scope: Callable[[], AbstractContextManager[Any]] | None = None,
-                 suppress: tuple[HealthCheck, ...] = ()) -> None:
+                 suppress: tuple[HealthCheck, ...] = (),
+                 max_examples: int | None = None) -> None:
     """Run ``body`` on examples of ``strategy`` under the active hypothesis profile.
 
     Conformance failures are shrunk unless ``shrink`` is false, and one failure is reported
@@ -47,12 +48,14 @@ def run_examples(strategy: st.SearchStrategy[T], body: Callable[[T], None], *,
     ``scope`` wraps each example (``Run.each_example``: its resources are released as it ends).
     ``suppress``: health checks that say nothing about the target (a generator that filters
     much of what it draws, as schemathesis' negative mode does for string-only operations).
+    ``max_examples``: fewer examples than the profile asks (a sample), never more.
     """
     stopped: list[BaseException] = []
     active = settings.default or settings()
     phases = [p for p in active.phases if shrink or p is not Phase.shrink]
+    examples_wanted = min(active.max_examples, max_examples or active.max_examples)
 
-    @settings(report_multiple_bugs=False, phases=phases,
+    @settings(report_multiple_bugs=False, phases=phases, max_examples=examples_wanted,
               suppress_health_check=[*active.suppress_health_check, *suppress])
     @given(strategy)
     def examples(value: T) -> None:

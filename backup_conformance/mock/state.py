@@ -25,7 +25,9 @@ RUNNING, CANCELED, STOPPED = "RUNNING", "CANCELED", "STOPPED"
 
 
 def _token(prefix: str, length: int) -> str:
-    return prefix + "".join(secrets.choice(_ALNUM) for _ in range(length))
+    # One read of random bytes, not one per character (26 clients of 20 characters each per
+    # provider state were ~1.8 ms a case); the slight modulo bias is harmless for ids.
+    return prefix + "".join(_ALNUM[b % len(_ALNUM)] for b in secrets.token_bytes(length))
 
 
 def new_job_id() -> str:
