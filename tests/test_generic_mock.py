@@ -216,6 +216,14 @@ def test_the_mock_keeps_the_inferred_state(app: MockApp) -> None:
     assert json.loads(gone.get_data())["error_code"] == "VolumeBackup.0043"  # VBS table
 
 
+def test_an_inferred_state_is_made_in_the_mocks_project(catalogue: Catalogue) -> None:
+    """``mock --project-id`` (issue 12 item 4) holds for inferred states too; params win."""
+    app = MockApp(catalogue, project_id="p-one")
+    state = f"{DETAILS}: an existing id (inferred)"
+    assert app.states.setup(state, {})["project_id"] == "p-one"
+    assert app.states.setup(state, {"project_id": "p-two"})["project_id"] == "p-two"
+
+
 def test_a_delete_removes_the_resource_and_a_repeat_is_refused(app: MockApp) -> None:
     client = Client(app, Response)
     values = app.states.setup("nas.DeleteSnapshot: an existing SnapshotId (inferred)", {})

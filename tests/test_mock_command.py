@@ -104,6 +104,16 @@ def test_strict_rejects_extras_that_lenient_mode_records(record: Path) -> None:
     assert _lines(record)[0]["violations"][0]["parameter"] == "Extra"  # type: ignore[index]
 
 
+def test_project_id_makes_every_state_in_that_project_and_the_banner_says_so() -> None:
+    project = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+    mock = Running("--port", "0", "--no-auth", "--project-id", project)
+    assert f"Huawei project {project}" in mock.banner
+    assert mock.client.setup("vbs: a shared backup")["project_id"] == project
+    assert mock.client.setup("gaussdbfornosql: a manual backup")["project_id"] == project
+    code, _, _ = mock.stop()
+    assert code == 0
+
+
 def test_sigterm_also_prints_the_summary() -> None:
     mock = Running("--port", "0")
     assert "presence and shape only" in mock.banner
@@ -114,7 +124,7 @@ def test_sigterm_also_prints_the_summary() -> None:
 
 @pytest.mark.parametrize("args", [
     ["--port", "99999"], ["--port", "x"], ["--bogus"], ["--fault", "boom:1"],
-    ["--credentials", "/nonexistent/creds.json"],
+    ["--credentials", "/nonexistent/creds.json"], ["--project-id", "a/b"],
 ])
 def test_usage_errors_exit_2_with_one_line(args: list[str]) -> None:
     done = subprocess.run([*COMMAND, *args], capture_output=True, text=True, timeout=30,

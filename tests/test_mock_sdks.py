@@ -66,8 +66,10 @@ def record(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def mock(record: Path) -> Iterator[MockServer]:
-    app = MockApp(CATALOGUE, authenticator=Verifying(Credentials.from_mapping(ENV)),
-                  recorder=Recorder(record))
+    credentials = Credentials.from_mapping(ENV)
+    # What ``backup-conformance mock`` does with HUAWEICLOUD_SDK_PROJECT_ID in its environment.
+    app = MockApp(CATALOGUE, authenticator=Verifying(credentials), recorder=Recorder(record),
+                  project_id=credentials.huawei_project_id)
     with MockServer(app) as server:
         yield server
     app.recorder.close()
@@ -254,6 +256,35 @@ def test_vbs_cancel_backup_sharing_with_the_generic_request(mock: MockServer,
         cancel()
     assert (raised.value.error_code, raised.value.status_code) == (expected.code, expected.status)
     assert raised.value.request_id
+
+
+# --- the SDK's one project (issue 12 item 4) ---------------------------------------------------
+
+def test_a_client_built_for_the_mocks_project_finds_its_states_and_not_another_projects(
+        mock: MockServer) -> None:
+    """A client is built for one project: states made with no params are in it (the mock was
+    given ``HUAWEICLOUD_SDK_PROJECT_ID``); one made in another project is not found."""
+    from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+    from huaweicloudsdkgaussdbfornosql.v3 import DeleteBackupRequest
+
+    client = _geminidb(mock)
+    mine = mock.app.states.setup("gaussdbfornosql: a manual backup", {})
+    theirs = mock.app.states.setup("gaussdbfornosql: a manual backup",
+                                   {"project_id": uuid.uuid4().hex})
+    shared = mock.app.states.setup("vbs: a shared backup", {})
+    assert mine["project_id"] == shared["project_id"] == HW_PROJECT != theirs["project_id"]
+    expected = _documented("gaussdbfornosql.DeleteBackup", "not-found")
+    with _conformant(mock):
+        assert client.delete_backup(DeleteBackupRequest(backup_id=mine["backup_id"])).job_id
+        with pytest.raises(ClientRequestException) as raised:
+            client.delete_backup(DeleteBackupRequest(backup_id=theirs["backup_id"]))
+        response = _sharing_client(mock).do_http_request(
+            method="DELETE", resource_path="/v2/{project_id}/os-vendor-backup-sharing/{id}",
+            path_params={"id": shared["sharing_ids"][0]}, query_params=[],
+            header_params={"Content-Type": "application/json"},
+            response_type="CancelBackupSharingResponse", response_headers=[])
+    assert (raised.value.error_code, raised.value.status_code) == (expected.code, expected.status)
+    assert response.status_code == 200
 
 
 # --- 6. a wrong secret, per SDK ---------------------------------------------------------------

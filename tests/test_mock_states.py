@@ -133,3 +133,85 @@ def test_the_client_token_memory_is_bounded() -> None:
     assert calls[-1] != -1  # replayed, not recomputed
     world.once(("dbs.StopBackupPlan", "t-0"), ("plan", "ALL"), lambda: calls.append(-2))
     assert calls[-1] == -2  # forgotten: computed afresh
+
+
+# --- one Huawei project (issue 12 item 4): --project-id / HUAWEICLOUD_SDK_PROJECT_ID -------------
+
+PROJECT = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+HUAWEI_STATES = ("vbs: a shared backup", "gaussdbfornosql: a manual backup")
+
+
+def _command_app(monkeypatch: pytest.MonkeyPatch, argv: list[str],
+                 env: dict[str, str]) -> MockApp:
+    """The app ``backup-conformance mock ARGV`` would serve with ``env`` (nothing bound)."""
+    import argparse
+
+    from backup_conformance.commands import mock as command
+    from backup_conformance.secrets import HUAWEI_PROJECT
+
+    monkeypatch.delenv(HUAWEI_PROJECT, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    parser = argparse.ArgumentParser()
+    command.register(parser.add_subparsers(dest="command"))
+    return command._build_app(parser.parse_args(["mock", "--no-auth", *argv]))
+
+
+@pytest.mark.parametrize("name", HUAWEI_STATES)
+def test_with_a_project_id_every_state_is_made_in_it_unless_its_params_say_otherwise(
+        name: str) -> None:
+    app = MockApp(CATALOGUE, project_id=PROJECT)
+    assert app.states.setup(name)["project_id"] == PROJECT
+    assert app.states.setup(name, {"project_id": "elsewhere"})["project_id"] == "elsewhere"
+    invented = MockApp(CATALOGUE).states.setup(name)["project_id"]
+    assert invented != PROJECT and re.fullmatch(ID_SHAPES["project_id"], invented)
+
+
+def test_resources_are_project_scoped_not_found_under_another_project() -> None:
+    """Asked for under another project, the backup is the page's not-found (GeminiDB's
+    documented ``DBS.201214`` is a 400, not a 404)."""
+    from backup_conformance.mock.codes import ErrorCodes
+
+    missing = ErrorCodes.of(CATALOGUE["gaussdbfornosql.DeleteBackup"]).get("not-found")
+    app = MockApp(CATALOGUE, project_id=PROJECT)
+    with MockServer(app) as server:
+        backup = app.states.setup("gaussdbfornosql: a manual backup")
+        other = requests.delete(f"{server.url}/v3/{'f' * 32}/backups/{backup['backup_id']}",
+                                headers={"X-Auth-Token": "t"}, timeout=T)
+        own = requests.delete(f"{server.url}/v3/{PROJECT}/backups/{backup['backup_id']}",
+                              headers={"X-Auth-Token": "t"}, timeout=T)
+    assert (other.status_code, other.json()["error_code"]) == (missing.status, missing.code)
+    assert own.status_code == 202
+
+
+@pytest.mark.parametrize("how", ["flag", "variable", "flag-over-variable"])
+def test_the_command_takes_the_project_from_the_flag_or_the_variable(
+        monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    from backup_conformance.secrets import HUAWEI_PROJECT
+
+    argv = [] if how == "variable" else ["--project-id", PROJECT]
+    env = {} if how == "flag" else {HUAWEI_PROJECT: PROJECT if how == "variable" else "other"}
+    app = _command_app(monkeypatch, argv, env)
+    assert app.states.project_id == PROJECT
+    assert app.states.setup("vbs: a shared backup")["project_id"] == PROJECT
+    assert _command_app(monkeypatch, [], {}).states.project_id is None
+
+
+@pytest.mark.parametrize(("argv", "env", "named"), [
+    (["--project-id", "a/b"], {}, "--project-id"),
+    (["--project-id", ""], {}, "--project-id"),
+    ([], {"HUAWEICLOUD_SDK_PROJECT_ID": "has space"}, "HUAWEICLOUD_SDK_PROJECT_ID"),
+])
+def test_a_bad_project_id_is_a_one_line_error_exit_2(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        argv: list[str], env: dict[str, str], named: str) -> None:
+    from backup_conformance.commands import mock as command
+
+    monkeypatch.delenv("HUAWEICLOUD_SDK_PROJECT_ID", raising=False)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert command.main(["--no-auth", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and named in err and "project id" in err, err
+    with pytest.raises(ValueError, match="path segment"):
+        MockApp(CATALOGUE, project_id="a/b")

@@ -16,7 +16,12 @@ from typing import Any, NoReturn
 
 from backup_conformance.contracts import ContractError, load_catalogue
 from backup_conformance.mock import MockApp, MockServer, Recorder
-from backup_conformance.mock.auth import Credentials, CredentialsError, authenticator_for
+from backup_conformance.mock.auth import (
+    HUAWEI_PROJECT_ENV,
+    Credentials,
+    CredentialsError,
+    authenticator_for,
+)
 from backup_conformance.mock.faults import (
     Fault,
     FaultInjector,
@@ -26,6 +31,7 @@ from backup_conformance.mock.faults import (
 )
 from backup_conformance.mock.routing import SERVICE_PREFIX
 from backup_conformance.mock.server import LOOPBACK
+from backup_conformance.mock.state import checked_project_id
 
 EXIT_OK, EXIT_NONCONFORMANT, EXIT_USAGE = 0, 1, 2
 
@@ -60,6 +66,10 @@ def register(commands: Any) -> None:
                              "or a JSON/TOML fault file; repeatable")
     parser.add_argument("--fault-seed", type=int, default=0, metavar="N",
                         help="seed of the fault draws (default 0; a fault file's seed wins)")
+    parser.add_argument("--project-id", default=None, metavar="ID",
+                        help="the Huawei project every provider state is made in unless its "
+                             "params name another (default: HUAWEICLOUD_SDK_PROJECT_ID, else "
+                             "a new project per state); other projects' requests are not found")
     parser.add_argument("--contracts", type=Path, default=None, metavar="DIR",
                         help="contracts folder (default: the project's or the wheel's)")
     parser.error = _one_line_error  # type: ignore[method-assign]
@@ -121,7 +131,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning: the mock listens on {args.host}, not only on loopback", file=sys.stderr)
     print(f"backup-conformance mock: serving {len(app.catalogue)} APIs on {server.url} "
           f"(provider states: {server.url}/_states); auth: {app.authenticator.description}"
-          f"{'; strict' if app.strict else ''}. Ctrl-C to stop.", flush=True)
+          f"{'; strict' if app.strict else ''}"
+          f"{f'; Huawei project {app.states.project_id}' if app.states.project_id else ''}"
+          ". Ctrl-C to stop.", flush=True)
     if app.router.prefixed:
         print(f"  services sharing a route with another: call them under "
               f"{server.url}{SERVICE_PREFIX}<service>: {', '.join(sorted(app.router.prefixed))}",
@@ -152,12 +164,22 @@ def _build_app(args: argparse.Namespace) -> MockApp:
         recorder = Recorder(_record_path(args.record))
     except OSError as exc:
         raise _Usage(f"--record {args.record}: {exc.strerror or exc}") from None
+    project_id = args.project_id
+    source = "--project-id"
+    if project_id is None and credentials.huawei_project_id is not None:
+        project_id, source = credentials.huawei_project_id, HUAWEI_PROJECT_ENV
+    try:
+        project_id = checked_project_id(project_id) if project_id is not None else None
+    except ValueError as exc:
+        recorder.close()
+        raise _Usage(f"{source}: {exc}") from None
     return MockApp(
         catalogue,
         authenticator=authenticator_for(credentials, no_auth=args.no_auth),
         strict=args.strict,
         faults=FaultInjector(faults, seed),
         recorder=recorder,
+        project_id=project_id,
     )
 
 

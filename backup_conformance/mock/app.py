@@ -69,6 +69,9 @@ class MockApp:
     ``variant`` (``reference`` | ``relaxed``) and ``mutations`` (names from ``mutations.json``)
     choose a ``Behaviour`` for the mutation self-test; the hooks it gets are marked
     ``# behaviour hook`` below, and the reference behaviour leaves every one a no-op.
+
+    ``project_id`` is the Huawei project provider states are made in (``ProviderStates``;
+    ``ValueError`` for a value that is no path segment).
     """
 
     def __init__(
@@ -81,6 +84,7 @@ class MockApp:
         recorder: Recorder | None = None,
         variant: str = "reference",
         mutations: frozenset[str] = frozenset(),
+        project_id: str | None = None,
     ) -> None:
         self.behaviour = behaviour_for(variant, mutations)  # ValueError for an unknown name
         self.catalogue = catalogue if catalogue is not None else load_catalogue()
@@ -92,7 +96,7 @@ class MockApp:
         # Operations nobody hand-tuned: served from their contracts and inferred lifecycles.
         self.generic_world = GenericWorld()
         self.states = ProviderStates(self.world, inferred_states(
-            self.catalogue, self.generic_world, known=HANDLERS))
+            self.catalogue, self.generic_world, known=HANDLERS), project_id=project_id)
         self.router = Router(self.catalogue)
         self._validators = {c.api_id: RequestValidator(c) for c in self.catalogue.values()}
         self._errors = {c.api_id: ErrorCodes.of(c) for c in self.catalogue.values()}

@@ -96,7 +96,9 @@ class InferredState:
         if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
             raise StateError(f"params.count must be an integer from 1 to {MAX_COUNT}, "
                              f"not {count!r}")
-        values: dict[str, Any] = {name: uuid.uuid4().hex for name in self.lifecycle.scope}
+        # A tenancy the params name (the mock's --project-id among them) is kept, else invented.
+        values: dict[str, Any] = {name: _scope_value(params, name)
+                                  for name in self.lifecycle.scope}
         for spec in self.lifecycle.ids:
             ids = self.world.add((self.lifecycle.service, spec.name),
                                  count if is_list(spec) else 1)
@@ -106,6 +108,15 @@ class InferredState:
     def teardown(self, _world: Any, params: Mapping[str, Any]) -> None:
         for spec in self.lifecycle.ids:
             self.world.remove((self.lifecycle.service, spec.name), _ids(params.get(spec.name)))
+
+
+def _scope_value(params: Mapping[str, Any], name: str) -> str:
+    value = params.get(name)
+    if value is None:
+        return uuid.uuid4().hex
+    if not isinstance(value, str) or not value:
+        raise StateError(f"params.{name} must be a non-empty string")
+    return value
 
 
 def inferred_states(catalogue: Catalogue, world: GenericWorld, known: Iterable[str]

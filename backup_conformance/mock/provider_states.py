@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from backup_conformance.mock.state import World, new_project_id
+from backup_conformance.mock.state import World, checked_project_id, new_project_id
 
 
 class StateError(ValueError):
@@ -106,10 +106,17 @@ STATES: dict[str, _State] = {
 
 class ProviderStates:
     """The provider-state registry bound to one world; ``extra`` adds states (the inferred
-    ones of operations served from their contracts alone, ``generic_state.py``)."""
+    ones of operations served from their contracts alone, ``generic_state.py``).
 
-    def __init__(self, world: World, extra: Mapping[str, Any] | None = None) -> None:
+    ``project_id``: the one Huawei project every state is made in unless its params name
+    another (an SDK client is built for one project, ``HUAWEICLOUD_SDK_PROJECT_ID``); without
+    it each state invents a project of its own. Resources stay project-scoped either way.
+    """
+
+    def __init__(self, world: World, extra: Mapping[str, Any] | None = None, *,
+                 project_id: str | None = None) -> None:
         self.world = world
+        self.project_id = checked_project_id(project_id) if project_id is not None else None
         self._states: dict[str, Any] = {**STATES, **(extra or {})}
 
     @property
@@ -117,7 +124,10 @@ class ProviderStates:
         return list(self._states)
 
     def setup(self, name: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        return self._state(name).setup(self.world, _params(params))
+        given = _params(params)
+        if self.project_id is not None and given.get("project_id") is None:
+            given = {**given, "project_id": self.project_id}
+        return self._state(name).setup(self.world, given)
 
     def teardown(self, name: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         self._state(name).teardown(self.world, _params(params))

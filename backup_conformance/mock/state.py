@@ -8,6 +8,7 @@ examples): ``j-…``/``v-…`` (000:40,45), ``dbs…`` (001:40), UUIDs (002:54),
 
 from __future__ import annotations
 
+import re
 import secrets
 import string
 import threading
@@ -47,6 +48,19 @@ def new_client_id() -> str:
 
 def new_project_id() -> str:
     return uuid.uuid4().hex
+
+
+#: A project id names one path segment (002:11, 004:27 ``/{project_id}/``); Huawei's are 32 hex
+#: digits (004:57), but the pages fix no format, so any URL-safe segment is taken.
+PROJECT_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+
+
+def checked_project_id(value: str) -> str:
+    """``value`` as a project id, or ``ValueError`` saying what a project id may be."""
+    if not PROJECT_ID.fullmatch(value) or value in (".", ".."):
+        raise ValueError(f"project id {value!r} is not one URL path segment of 1-64 letters, "
+                         "digits, '_', '.' or '-' (Huawei's are 32 hex digits)")
+    return value
 
 
 def new_geminidb_backup_id() -> str:
