@@ -5,7 +5,7 @@ Action) are each flagged on the side at fault.
 
 Why: an SDK team audits its recorded integration traffic; a clean verdict on conforming
 traffic and a precise one on broken traffic are both what they rely on. Every call goes to
-127.0.0.1 with 5 s timeouts and no proxies (as ``test_mock_sdks.py``).
+127.0.0.1 with 5 s timeouts and no proxies (``sdk_clients.py``, as ``test_mock_sdks.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
+from sdk_clients import ALI_SECRET, ENV, HW_PROJECT, HW_SK, alibaba, huawei, without_proxies
 
 from backup_conformance.cli import main
 from backup_conformance.contracts import load_catalogue
@@ -26,41 +27,18 @@ from backup_conformance.mock import Credentials, MockApp, MockServer, Recorder, 
 from backup_conformance.secrets.names import SECRET_VARIABLES
 
 CATALOGUE = load_catalogue()
-ALI_AK, ALI_SECRET = "LTAI-audit-test-ak", "alibaba-audit-secret"
-HW_AK, HW_SK = "HWAUDITTESTAK00000001", "huawei-audit-secret"
-HW_PROJECT = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
-ENV = {
-    "ALIBABA_CLOUD_ACCESS_KEY_ID": ALI_AK,
-    "ALIBABA_CLOUD_ACCESS_KEY_SECRET": ALI_SECRET,
-    "HUAWEICLOUD_SDK_AK": HW_AK,
-    "HUAWEICLOUD_SDK_SK": HW_SK,
-    "HUAWEICLOUD_SDK_PROJECT_ID": HW_PROJECT,
-}
-TIMEOUT_MS = 5000
-PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 
 
 def _alibaba(module: str, server: MockServer, **extra: Any) -> Any:
     import importlib
 
-    from alibabacloud_tea_openapi.models import Config
-
-    client = importlib.import_module(f"{module}.client").Client
-    return client(Config(access_key_id=ALI_AK, access_key_secret=ALI_SECRET, protocol="http",
-                         endpoint=f"127.0.0.1:{server.port}", read_timeout=TIMEOUT_MS,
-                         connect_timeout=TIMEOUT_MS, **extra))
+    return alibaba(importlib.import_module(f"{module}.client").Client, server.port, **extra)
 
 
 def _geminidb(server: MockServer) -> Any:
-    from huaweicloudsdkcore.auth.credentials import BasicCredentials
-    from huaweicloudsdkcore.http.http_config import HttpConfig
     from huaweicloudsdkgaussdbfornosql.v3 import GaussDBforNoSQLClient
 
-    config = HttpConfig.get_default_config()
-    config.timeout = (TIMEOUT_MS / 1000, TIMEOUT_MS / 1000)
-    return (GaussDBforNoSQLClient.new_builder().with_http_config(config)
-            .with_credentials(BasicCredentials(HW_AK, HW_SK, HW_PROJECT))
-            .with_endpoints([server.url]).build())
+    return huawei(GaussDBforNoSQLClient.new_builder(), server.url)
 
 
 def _drive_sdks(server: MockServer) -> None:
@@ -99,9 +77,7 @@ def _drive_sdks(server: MockServer) -> None:
 def sdk_har(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = tmp_path_factory.mktemp("audit") / "sdk-traffic.har"
     patch = pytest.MonkeyPatch()
-    for name in PROXY_VARS:
-        patch.delenv(name, raising=False)
-    patch.setenv("NO_PROXY", "127.0.0.1")
+    without_proxies(patch)
     recorder = Recorder(path, keep_auth=True)  # test-only: signatures must stay verifiable
     app = MockApp(CATALOGUE, authenticator=Verifying(Credentials.from_mapping(ENV)),
                   recorder=recorder)

@@ -22,28 +22,15 @@ import pytest
 # What tea-openapi 0.4.x raises for a 4xx: ClientException, a darabonba ResponseException and so
 # a Tea TeaException; status_code, code and request_id come from the mock's error envelope.
 from alibabacloud_tea_openapi.exceptions import ClientException
-from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.client import Client, ClientBuilder
-from huaweicloudsdkcore.http.http_config import HttpConfig
 from huaweicloudsdkcore.sdk_response import SdkResponse
+from sdk_clients import ALI_SECRET, ENV, HW_PROJECT, HW_SK, alibaba, huawei, without_proxies
 
 from backup_conformance.contracts import load_catalogue
 from backup_conformance.mock import Credentials, MockApp, MockServer, Recorder, Verifying
 from backup_conformance.mock.codes import ErrorCodes, VendorError
 
 CATALOGUE = load_catalogue()
-ALI_AK, ALI_SECRET = "LTAI-sdk-test-ak", "alibaba-sdk-secret"
-HW_AK, HW_SK = "HWSDKTESTAK0000000001", "huawei-sdk-secret"
-HW_PROJECT = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
-ENV = {
-    "ALIBABA_CLOUD_ACCESS_KEY_ID": ALI_AK,
-    "ALIBABA_CLOUD_ACCESS_KEY_SECRET": ALI_SECRET,
-    "HUAWEICLOUD_SDK_AK": HW_AK,
-    "HUAWEICLOUD_SDK_SK": HW_SK,
-    "HUAWEICLOUD_SDK_PROJECT_ID": HW_PROJECT,
-}
-TIMEOUT_MS = 5000
-PROXY_VARS = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
 
 
 def _documented(api_id: str, situation: str) -> VendorError:
@@ -82,48 +69,27 @@ def _last_recorded(record: Path) -> dict[str, Any]:
 
 @pytest.fixture(autouse=True)
 def _no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A CI proxy must never see these calls. Deleting is what counts: darabonba-core (Alibaba)
-    passes HTTP(S)_PROXY straight to ``requests`` and ignores NO_PROXY; Huawei honours it."""
-    for name in PROXY_VARS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    without_proxies(monkeypatch)
 
 
 # --- clients, configured only with an endpoint override and credentials -----------------------
 
-def _alibaba(client_type: Any, server: MockServer, secret: str = ALI_SECRET, **extra: Any) -> Any:
-    from alibabacloud_tea_openapi.models import Config
-
-    return client_type(Config(access_key_id=ALI_AK, access_key_secret=secret, protocol="http",
-                              endpoint=f"127.0.0.1:{server.port}", read_timeout=TIMEOUT_MS,
-                              connect_timeout=TIMEOUT_MS, **extra))
-
-
 def _hbr(server: MockServer, secret: str = ALI_SECRET, **extra: Any) -> Any:
     from alibabacloud_hbr20170908.client import Client
 
-    return _alibaba(Client, server, secret, **extra)
+    return alibaba(Client, server.port, secret, **extra)
 
 
 def _dbs(server: MockServer, secret: str = ALI_SECRET) -> Any:
     from alibabacloud_dbs20190306.client import Client
 
-    return _alibaba(Client, server, secret)
-
-
-def _huawei(builder: Any, server: MockServer, secret: str = HW_SK) -> Any:
-    config = HttpConfig.get_default_config()
-    config.timeout = (TIMEOUT_MS / 1000, TIMEOUT_MS / 1000)
-    return (builder.with_http_config(config)
-            .with_credentials(BasicCredentials(HW_AK, secret, HW_PROJECT))
-            .with_endpoints([server.url]).build())
+    return alibaba(Client, server.port, secret)
 
 
 def _geminidb(server: MockServer, secret: str = HW_SK) -> Any:
     from huaweicloudsdkgaussdbfornosql.v3 import GaussDBforNoSQLClient
 
-    return _huawei(GaussDBforNoSQLClient.new_builder(), server, secret)
+    return huawei(GaussDBforNoSQLClient.new_builder(), server.url, secret)
 
 
 # --- 1. HBR CancelBackupJob -------------------------------------------------------------------
@@ -223,7 +189,7 @@ class CancelBackupSharingResponse(SdkResponse):
 
 
 def _sharing_client(server: MockServer) -> Any:
-    client = _huawei(ClientBuilder(Client), server)
+    client = huawei(ClientBuilder(Client), server.url)
     client.model_package = SimpleNamespace(CancelBackupSharingResponse=CancelBackupSharingResponse)
     return client
 
